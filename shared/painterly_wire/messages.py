@@ -1,0 +1,190 @@
+"""Encoding and checking of protocol messages: a msgpack header frame followed by raw pixel frames.
+
+docs/protocol.md is the specification; this module is its executable form and is shared by the
+daemon and every client, so both sides agree on limits, field types and error codes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import msgpack
+
+from painterly_wire.errors import ProtocolError
+from painterly_wire.pixels import BYTES_PER_SAMPLE, Pixels
+
+PROTOCOL_VERSION = 1
+DEFAULT_ENDPOINT = os.environ.get("PAINTERLY_ENDPOINT", "tcp://127.0.0.1:7353")
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_SIDE = 16384
+MAX_IMAGE_BYTES = 256 * 1024 * 1024
+MAX_STYLES = 8
+MAX_FRAMES = 1 + 1 + MAX_STYLES
+
+# Requests a client sends; replies and events the daemon sends.
+REQUEST_TYPES = ("hello", "list_styles", "submit", "cancel", "fetch")
+REPLY_TYPES = ("status", "styles", "accepted", "progress", "result", "error", "cancelled")
+
+# The fields each message type must carry, with the Python types msgpack gives them. Other fields are ignored.
+REQUIRED_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "hello": {"req": (int,)},
+    "list_styles": {"req": (int,)},
+    "submit": {"req": (int,), "content": (dict,), "styles": (list,), "params": (dict,)},
+    "cancel": {"req": (int,), "job": (str,)},
+    "fetch": {"req": (int,), "job": (str,)},
+    "status": {
+        "req": (int,),
+        "version": (str,),
+        "device": (str,),
+        "dtype": (str,),
+        "weights": (str,),
+        "queue_length": (int,),
+    },
+    "styles": {"req": (int,), "styles": (list,)},
+    "accepted": {"req": (int,), "job": (str,), "position": (int,)},
+    "progress": {"job": (str,), "step": (int,), "total": (int,), "cost": (float, int), "eta_s": (float, int)},
+    "result": {"job": (str,), "image": (dict,), "report": (dict,)},
+    "error": {"code": (str,), "message": (str,)},
+    "cancelled": {"job": (str,), "reason": (str,)},
+}
+PIXEL_FIELDS: dict[str, tuple[type, ...]] = {
+    "frame": (int,),
+    "width": (int,),
+    "height": (int,),
+    "channels": (int,),
+    "dtype": (str,),
+    "order": (str,),
+}
+CHANNEL_ORDERS = {1: "gray", 2: "gray+alpha", 3: "RGB", 4: "RGBA"}
+
+# Stable error codes: clients may branch on them; the message is for people.
+ERROR_CODES = (
+    "bad_message",  # the header frame is not a msgpack map of a sane size
+    "version_mismatch",  # the header's protocol version is not this side's
+    "unknown_type",  # the message type is not one this side knows
+    "missing_field",  # a required field is absent
+    "bad_field",  # a field has the wrong type or an impossible value
+    "bad_image",  # pixel description and pixel frame disagree
+    "too_large",  # an image, a header or the queue exceeds its limit
+    "unknown_style",  # a library style name the daemon does not have
+    "bad_params",  # the engine rejected a setting
+    "unknown_job",  # no such job (never existed, or its result expired)
+    "not_owner",  # the job belongs to another connection
+    "queue_full",  # the daemon holds as many jobs as it may
+    "engine_failed",  # the engine raised while running the job
+    "shutting_down",  # the daemon is stopping
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A decoded and checked message: its type, its header map and its raw frames after the header."""
+
+    type: str
+    header: dict[str, Any]
+    frames: Sequence[Any]
+
+    def pixels(self, descriptor: Any, field: str) -> Pixels:
+        """The Pixels a descriptor in this message's header points at, checked against its frame."""
+        return pixels_from_descriptor(descriptor, self.frames, field)
+
+
+def encode(header: dict[str, Any], frames: Sequence[Any] = ()) -> list[Any]:
+    """The multipart for a header (the protocol version is added) and its raw frames."""
+    return [msgpack.packb({"v": PROTOCOL_VERSION, **header}, use_bin_type=True), *frames]
+
+
+def encode_error(code: str, message: str, **fields: Any) -> list[Any]:
+    """The multipart of an error reply."""
+    return encode({"type": "error", "code": code, "message": message, **fields})
+
+
+def describe_pixels(pixels: Pixels, frame: int) -> dict[str, Any]:
+    """The header map describing an image whose bytes travel as frame number `frame`."""
+    return {
+        "frame": frame,
+        "width": pixels.width,
+        "height": pixels.height,
+        "channels": pixels.channels,
+        "dtype": pixels.dtype,
+        "order": CHANNEL_ORDERS[pixels.channels],
+    }
+
+
+def decode(parts: Sequence[Any], allowed_types: Sequence[str]) -> Message:
+    """Check a received multipart and return it as a Message; ProtocolError(code) says what is wrong."""
+    if not parts:
+        raise ProtocolError("bad_message", "empty message")
+    if len(parts) > MAX_FRAMES:
+        raise ProtocolError("too_large", f"{len(parts)} frames; at most {MAX_FRAMES} are allowed")
+    header = unpack_header(bytes(parts[0]))
+    version = header.get("v")
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(
+            "version_mismatch",
+            f"protocol version {version!r} is not supported; this side speaks version {PROTOCOL_VERSION}",
+        )
+    kind = header.get("type")
+    if kind not in allowed_types:
+        raise ProtocolError("unknown_type", f"message type {kind!r} is not one of {', '.join(allowed_types)}")
+    check_fields(header, REQUIRED_FIELDS[kind], kind)
+    return Message(kind, header, parts[1:])
+
+
+def unpack_header(raw: bytes) -> dict[str, Any]:
+    """The header map of a first frame; ProtocolError for anything that is not a small msgpack map."""
+    if len(raw) > MAX_HEADER_BYTES:
+        raise ProtocolError("too_large", f"header of {len(raw)} bytes; at most {MAX_HEADER_BYTES} allowed")
+    try:
+        header = msgpack.unpackb(raw, raw=False, strict_map_key=True, max_buffer_size=MAX_HEADER_BYTES)
+    except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
+        raise ProtocolError("bad_message", f"header is not valid msgpack: {error}") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("bad_message", f"header is a {type(header).__name__}, not a map")
+    return header
+
+
+def check_fields(mapping: dict[str, Any], required: dict[str, tuple[type, ...]], where: str) -> None:
+    """Raise ProtocolError unless every required field is present with one of its allowed types."""
+    for field, kinds in required.items():
+        if field not in mapping:
+            raise ProtocolError("missing_field", f"{where} needs the field {field!r}")
+        value = mapping[field]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            names = " or ".join(kind.__name__ for kind in kinds)
+            raise ProtocolError("bad_field", f"{where}.{field} must be {names}, not {type(value).__name__}")
+
+
+def pixels_from_descriptor(descriptor: Any, frames: Sequence[Any], field: str) -> Pixels:
+    """The Pixels described by a header map, after checking sizes, limits and the frame's length."""
+    if not isinstance(descriptor, dict):
+        raise ProtocolError("bad_field", f"{field} must be a map describing an image")
+    check_fields(descriptor, PIXEL_FIELDS, field)
+    width, height, channels = descriptor["width"], descriptor["height"], descriptor["channels"]
+    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        raise ProtocolError("too_large", f"{field} is {width}x{height}; each side must be 1 to {MAX_SIDE}")
+    if CHANNEL_ORDERS.get(channels) != descriptor["order"]:
+        raise ProtocolError(
+            "bad_image", f"{field}: {channels} channels with order {descriptor['order']!r} is not supported"
+        )
+    dtype = descriptor["dtype"]
+    if dtype not in BYTES_PER_SAMPLE:
+        raise ProtocolError(
+            "bad_image", f"{field}: dtype {dtype!r} is not one of {', '.join(BYTES_PER_SAMPLE)}"
+        )
+    if width * height * channels * BYTES_PER_SAMPLE[dtype] > MAX_IMAGE_BYTES:
+        raise ProtocolError("too_large", f"{field} is larger than {MAX_IMAGE_BYTES >> 20} MiB")
+    index = descriptor["frame"]
+    if not 0 <= index < len(frames):
+        raise ProtocolError(
+            "bad_image", f"{field} points at frame {index}, but the message has {len(frames)}"
+        )
+    data = frames[index]
+    try:
+        return Pixels(width, height, channels, dtype, data)
+    except ValueError as error:
+        raise ProtocolError("bad_image", f"{field}: {error}") from None

@@ -1,0 +1,146 @@
+"""The records a client receives about its jobs, each with its wire form in both directions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from painterly_wire.messages import Message, describe_pixels, encode
+from painterly_wire.pixels import Pixels
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The daemon queued a job; `position` jobs run before it (0: it starts now)."""
+
+    job: str
+    position: int
+    req: int = 0
+
+    def to_parts(self) -> list[Any]:
+        return encode({"type": "accepted", "req": self.req, "job": self.job, "position": self.position})
+
+    @classmethod
+    def from_message(cls, message: Message) -> Accepted:
+        header = message.header
+        return cls(header["job"], header["position"], header["req"])
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One optimisation step done: cost so far, estimated seconds left, and now and then a small preview."""
+
+    job: str
+    step: int
+    total: int
+    cost: float
+    eta_s: float
+    preview: Pixels | None = None
+
+    def to_parts(self) -> list[Any]:
+        header: dict[str, Any] = {
+            "type": "progress",
+            "job": self.job,
+            "step": self.step,
+            "total": self.total,
+            "cost": float(self.cost),
+            "eta_s": float(self.eta_s),
+        }
+        if self.preview is None:
+            return encode(header)
+        return encode({**header, "preview": describe_pixels(self.preview, 0)}, [self.preview.data])
+
+    @classmethod
+    def from_message(cls, message: Message) -> Progress:
+        header = message.header
+        preview = header.get("preview")
+        return cls(
+            header["job"],
+            header["step"],
+            header["total"],
+            float(header["cost"]),
+            float(header["eta_s"]),
+            None if preview is None else message.pixels(preview, "preview"),
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    """A finished job: the stylized image and the report the CLI writes next to it."""
+
+    job: str
+    image: Pixels
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def to_parts(self) -> list[Any]:
+        header = {
+            "type": "result",
+            "job": self.job,
+            "image": describe_pixels(self.image, 0),
+            "report": self.report,
+        }
+        return encode(header, [self.image.data])
+
+    @classmethod
+    def from_message(cls, message: Message) -> Result:
+        header = message.header
+        return cls(header["job"], message.pixels(header["image"], "image"), header["report"])
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The daemon refused a request or a job failed; `code` is stable, `message` is for people."""
+
+    job: str | None
+    code: str
+    message: str
+    req: int | None = None
+
+    def to_parts(self) -> list[Any]:
+        header: dict[str, Any] = {"type": "error", "code": self.code, "message": self.message}
+        if self.job is not None:
+            header["job"] = self.job
+        if self.req is not None:
+            header["req"] = self.req
+        return encode(header)
+
+    @classmethod
+    def from_message(cls, message: Message) -> Failed:
+        header = message.header
+        job, req = header.get("job"), header.get("req")
+        return cls(
+            job if isinstance(job, str) else None,
+            header["code"],
+            header["message"],
+            req if isinstance(req, int) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The job stopped before finishing: its owner cancelled it, or the daemon is stopping."""
+
+    job: str
+    reason: str
+    req: int | None = None
+
+    def to_parts(self) -> list[Any]:
+        header: dict[str, Any] = {"type": "cancelled", "job": self.job, "reason": self.reason}
+        if self.req is not None:
+            header["req"] = self.req
+        return encode(header)
+
+    @classmethod
+    def from_message(cls, message: Message) -> Cancelled:
+        req = message.header.get("req")
+        return cls(message.header["job"], message.header["reason"], req if isinstance(req, int) else None)
+
+
+JobEvent = Accepted | Progress | Result | Failed | Cancelled
+JOB_EVENTS: dict[str, Any] = {
+    "accepted": Accepted,
+    "progress": Progress,
+    "result": Result,
+    "error": Failed,
+    "cancelled": Cancelled,
+}
