@@ -1,0 +1,76 @@
+"""Choosing the compute device and the precision the convolutions run in."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+
+DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class Compute:
+    """Where the network runs and in which precision its convolutions are computed."""
+
+    device: torch.device
+    conv_dtype: torch.dtype  # float32 = no autocast; bfloat16 / float16 = autocast
+
+    @property
+    def dtype_name(self) -> str:
+        return str(self.conv_dtype).removeprefix("torch.")
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """Context in which the VGG forward pass runs (mixed precision where it pays)."""
+        if self.conv_dtype == torch.float32:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device.type, dtype=self.conv_dtype)
+
+
+def _cpu_has_native_bf16() -> bool:
+    """True where oneDNN has native bf16 matrix units (AVX512-BF16 or AMX)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def choose_device(name: str = "auto") -> torch.device:
+    """Resolve a device name; `auto` picks CUDA, then MPS, then CPU. Raises ValueError when unavailable."""
+    if name not in DEVICE_CHOICES:
+        raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICE_CHOICES)}")
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' requested but this PyTorch build sees no CUDA GPU")
+    if name == "mps" and not torch.backends.mps.is_available():
+        raise ValueError("device 'mps' requested but Apple's Metal backend is not available here")
+    return torch.device(name)
+
+
+def choose_compute(device: str = "auto", precision: str = "auto") -> Compute:
+    """Pick device and convolution precision. `precision`: auto, float32, bfloat16 or float16."""
+    where = choose_device(device)
+    if precision not in ("auto", "float32", "bfloat16", "float16"):
+        raise ValueError(f"unknown precision {precision!r}: choose auto, float32, bfloat16 or float16")
+    if precision != "auto":
+        return Compute(where, getattr(torch, precision))
+    if where.type == "cuda":
+        bf16 = torch.cuda.is_bf16_supported()
+        return Compute(where, torch.bfloat16 if bf16 else torch.float16)
+    if where.type == "cpu" and _cpu_has_native_bf16():
+        return Compute(where, torch.bfloat16)
+    return Compute(where, torch.float32)
+
+
+@contextlib.contextmanager
+def no_grad_eval() -> Iterator[None]:
+    """Inference mode for feature targets and final costs."""
+    with torch.inference_mode():
+        yield

@@ -1,0 +1,363 @@
+"""The style-transfer engine: load VGG-19 once, then optimise the pixels of G for each job.
+
+No editor, socket or terminal code lives here: progress leaves through a callback receiving a small immutable
+`Progress` record, and a `CancelToken` stops a job within one optimiser step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from painterly import losses
+from painterly.colour import transfer_luminance
+from painterly.device import Compute, choose_compute
+from painterly.images import check_dimensions, fit_long_side, resize
+from painterly.lbfgs import ProjectedLBFGS
+from painterly.presets import SEED_ALPHA, SEED_BETA, SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, Layers, Settings
+from painterly.vgg import VGG19Features
+from painterly.weights import find_weights
+
+
+class Cancelled(Exception):
+    """The job was cancelled through its CancelToken."""
+
+
+class CancelToken:
+    """Thread-safe flag a caller sets to stop a running job; the engine checks it every step."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One optimiser step. `preview(max_side)` renders the current image; call it inside the callback only."""
+
+    step: int
+    total: int
+    cost: float
+    elapsed_s: float
+    preview: Callable[[int], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class StyleSource:
+    """One style image, RGB (3, H, W) in [0, 1], with its blend weight."""
+
+    image: torch.Tensor
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class StyleResult:
+    """The stylized RGB image (3, H, W) in [0, 1] and the job's report (steps, timing, device, final costs)."""
+
+    image: torch.Tensor
+    report: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StyleModel:
+    """VGG-19 loaded once on its device, with the precision its convolutions run in."""
+
+    network: VGG19Features
+    compute: Compute
+    weights_description: str
+
+    @property
+    def device(self) -> str:
+        return str(self.compute.device)
+
+    @property
+    def dtype(self) -> str:
+        return self.compute.dtype_name
+
+    def features(self, images: torch.Tensor, layers: set[str], exact: bool = False) -> dict[str, torch.Tensor]:
+        """Activations of `layers` for an (N, 3, H, W) batch; `exact` forces float32 convolutions."""
+        images = images.to(self.compute.device, memory_format=torch.channels_last)
+        if exact:
+            return self.network(images, layers)
+        with self.compute.autocast():
+            return self.network(images, layers)
+
+
+def load_model(
+    weights: str | None = None, device: str = "auto", precision: str = "auto", download: bool = True
+) -> StyleModel:
+    """Find weights (see painterly.weights.find_weights), build VGG-19 on the chosen device."""
+    compute = choose_compute(device, precision)
+    found = find_weights(weights, download=download)
+    network = VGG19Features(found.state, found.preprocessing).eval()
+    network = network.to(compute.device, memory_format=torch.channels_last)
+    return StyleModel(network, compute, found.description)
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """What G is pulled towards at one scale: content activations and blended style Grams."""
+
+    content: dict[str, torch.Tensor]
+    grams: dict[str, torch.Tensor]
+
+
+@dataclass(frozen=True)
+class _Objective:
+    content_layers: Layers
+    style_layers: Layers
+    alpha: float
+    beta: float
+    tv_weight: float = 0.0
+
+    @property
+    def layers(self) -> set[str]:
+        return {name for name, _ in self.content_layers + self.style_layers}
+
+    def targets(
+        self, model: StyleModel, content: torch.Tensor, styles: Sequence[StyleSource], style_scale: float, exact: bool
+    ) -> _Targets:
+        """Content activations of `content` and the weight-blended Grams of the styles at this scale."""
+        content_names = {name for name, _ in self.content_layers}
+        style_names = {name for name, _ in self.style_layers}
+        with torch.no_grad():
+            content_features = model.features(content[None], content_names, exact)
+            total_weight = sum(style.weight for style in styles)
+            grams: dict[str, torch.Tensor] = {}
+            long_side = max(1, round(max(content.shape[1:]) * style_scale))
+            for style in styles:
+                width, height = fit_long_side(style.image.shape[2], style.image.shape[1], long_side)
+                features = model.features(resize(style.image, width, height)[None], style_names, exact)
+                for name in style_names:
+                    blended = losses.gram(features[name]) * (style.weight / total_weight)
+                    grams[name] = grams[name] + blended if name in grams else blended
+        return _Targets({k: v.float() for k, v in content_features.items()}, grams)
+
+    def costs(
+        self, model: StyleModel, image: torch.Tensor, targets: _Targets, exact: bool = False
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(J, J_content, J_style) of an (1, 3, H, W) image; J includes the TV term."""
+        features = model.features(image, self.layers, exact)
+        j_content = sum(w * losses.content_cost(targets.content[n], features[n]) for n, w in self.content_layers)
+        j_style = sum(w * losses.style_cost(targets.grams[n], features[n]) for n, w in self.style_layers)
+        total = self.alpha * j_content + self.beta * j_style
+        if self.tv_weight:
+            total = total + self.tv_weight * losses.total_variation(image)
+        return total, j_content, j_style
+
+
+SEED_OBJECTIVE = _Objective(SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, SEED_ALPHA, SEED_BETA)
+
+
+class _BestIterate:
+    """Remembers the lowest-cost image seen at the final scale, so a spike at the last step is never returned."""
+
+    def __init__(self) -> None:
+        self.cost = math.inf
+        self.image: torch.Tensor | None = None
+        self.step = 0
+
+    def offer(self, cost: float, image: torch.Tensor, step: int) -> None:
+        if cost < self.cost:
+            self.cost, self.image, self.step = cost, image.detach().clone(), step
+
+
+@dataclass
+class _Run:
+    """Book-keeping shared by the optimiser loops of one job."""
+
+    model: StyleModel
+    objective: _Objective
+    settings: Settings
+    total: int
+    on_progress: Callable[[Progress], None] | None
+    cancel: CancelToken
+    started: float
+    step: int = 0
+
+    def report_step(self, cost: float, image: torch.Tensor) -> None:
+        self.step += 1
+        if self.on_progress is not None:
+            self.on_progress(
+                Progress(self.step, self.total, cost, time.perf_counter() - self.started, _previewer(image))
+            )
+
+
+def _previewer(image: torch.Tensor) -> Callable[[int], torch.Tensor]:
+    def preview(max_side: int) -> torch.Tensor:
+        current = image.detach()[0].float().clamp(0, 1).cpu()
+        width, height = fit_long_side(current.shape[2], current.shape[1], min(max_side, max(current.shape[1:])))
+        return resize(current, width, height)
+
+    return preview
+
+
+def _optimise_adam(run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None):
+    """The seed recipe's loop: Adam on the pixels, clipped to [0, 1] after every step."""
+    pixels = image.clone().requires_grad_(True)
+    optimizer = torch.optim.Adam([pixels], lr=run.settings.learning_rate)
+    for _ in range(steps):
+        run.cancel.raise_if_cancelled()
+        optimizer.zero_grad(set_to_none=True)
+        cost, _, _ = run.objective.costs(run.model, pixels, targets)
+        cost.backward()
+        value = cost.item()
+        if best is not None:
+            best.offer(value, pixels, run.step + 1)
+        optimizer.step()
+        with torch.no_grad():
+            pixels.clamp_(0.0, 1.0)
+        run.report_step(value, pixels)
+    return pixels.detach()
+
+
+def _optimise_lbfgs(run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None):
+    """Projected L-BFGS: every image it evaluates is clamped to [0, 1], i.e. exactly what gets saved."""
+
+    def evaluate(candidate: torch.Tensor) -> tuple[float, torch.Tensor]:
+        run.cancel.raise_if_cancelled()
+        pixels = candidate.clone().requires_grad_(True)
+        cost, _, _ = run.objective.costs(run.model, pixels, targets)
+        (gradient,) = torch.autograd.grad(cost, pixels)
+        value = cost.item()
+        if best is not None:
+            best.offer(value, candidate, run.step + 1)
+        return value, gradient
+
+    optimizer = ProjectedLBFGS(image, evaluate)
+    for _ in range(steps):
+        cost = optimizer.step()
+        run.report_step(cost, optimizer.image)
+    return optimizer.image
+
+
+def _initial_image(settings: Settings, content: torch.Tensor, init_image: torch.Tensor | None, generator):
+    if settings.init == "noise":
+        start = torch.rand(content.shape, generator=generator)
+    elif settings.init == "image":
+        if init_image is None:
+            raise ValueError("init 'image' needs an init image")
+        start = resize(init_image, content.shape[2], content.shape[1])
+    else:
+        start = content.clone()
+    if settings.init_noise:
+        noise = torch.rand(content.shape, generator=generator) * 2 - 1
+        start = start + settings.init_noise * noise
+    return start.clamp(0.0, 1.0)
+
+
+def _scale_sizes(width: int, height: int, settings: Settings) -> list[tuple[int, int]]:
+    long_side = max(width, height)
+    return [fit_long_side(width, height, max(16, round(long_side * scale))) for scale in settings.scales]
+
+
+def seed_costs(
+    model: StyleModel, image: torch.Tensor, content: torch.Tensor, styles: Sequence[StyleSource], style_scale: float
+) -> dict[str, float]:
+    """The origin document's J, J_content, J_style (alpha 10, beta 40) of an image as saved in 8 bits, in float32."""
+    width, height = image.shape[2], image.shape[1]
+    saved = (image.clamp(0, 1) * 255).round() / 255
+    with torch.no_grad():
+        targets = SEED_OBJECTIVE.targets(model, resize(content, width, height), styles, style_scale, exact=True)
+        total, j_content, j_style = SEED_OBJECTIVE.costs(model, saved[None], targets, exact=True)
+    return {"J": total.item(), "J_content": j_content.item(), "J_style": j_style.item()}
+
+
+def stylize(
+    model: StyleModel,
+    content: torch.Tensor,
+    styles: Sequence[StyleSource],
+    settings: Settings,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: CancelToken | None = None,
+    init_image: torch.Tensor | None = None,
+) -> StyleResult:
+    """Render `content` (3, H, W) in the blended style of `styles`; see Settings for every knob.
+
+    Raises Cancelled if `cancel` is set, ValueError for unusable inputs.
+    """
+    if not styles:
+        raise ValueError("at least one style image is needed")
+    if any(style.weight < 0 for style in styles) or sum(style.weight for style in styles) <= 0:
+        raise ValueError("style blend weights must be non-negative and not all zero")
+    for image in [content, *(style.image for style in styles)]:
+        if image.ndim != 3 or image.shape[0] != 3:
+            raise ValueError("images must be RGB tensors of shape (3, H, W)")
+        check_dimensions(image.shape[2], image.shape[1])
+    cancel = cancel or CancelToken()
+    generator = torch.Generator().manual_seed(settings.seed if settings.seed is not None else int(time.time()))
+    if settings.seed is not None:
+        torch.manual_seed(settings.seed)
+    out_width, out_height = fit_long_side(content.shape[2], content.shape[1], settings.size)
+    objective = _Objective(
+        settings.content_layers,
+        settings.style_layers,
+        settings.content_weight,
+        settings.style_weight,
+        settings.tv_weight,
+    )
+    sizes = _scale_sizes(out_width, out_height, settings)
+    total = settings.iterations + settings.coarse_iterations * (len(sizes) - 1)
+    run = _Run(model, objective, settings, total, on_progress, cancel, time.perf_counter())
+    optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
+    best = _BestIterate() if settings.keep == "best" else None
+    device = model.compute.device
+    image: torch.Tensor | None = None
+    for level, (width, height) in enumerate(sizes):
+        cancel.raise_if_cancelled()
+        scaled_content = resize(content, width, height)
+        targets = objective.targets(model, scaled_content, styles, settings.style_scale, exact=False)
+        if image is None:
+            image = _initial_image(settings, scaled_content, init_image, generator)
+        else:
+            image = resize(image, width, height)
+        final = level == len(sizes) - 1
+        steps = settings.iterations if final else settings.coarse_iterations
+        image = optimise(run, image[None].to(device), targets, steps, best if final else None)[0].cpu()
+    seconds = time.perf_counter() - run.started
+    assert image is not None
+    if best is not None and best.image is not None and best.cost < math.inf:
+        image = best.image[0].float().clamp(0, 1).cpu()
+    image = image.float().clamp(0.0, 1.0)
+    if settings.preserve_colors:
+        image = transfer_luminance(image, resize(content, image.shape[2], image.shape[1]))
+    report: dict[str, Any] = {
+        "preset": settings.preset,
+        "width": image.shape[2],
+        "height": image.shape[1],
+        "steps": run.step,
+        "seconds": round(seconds, 3),
+        "seconds_per_step": round(seconds / run.step, 4) if run.step else 0.0,
+        "device": model.device,
+        "dtype": model.dtype,
+        "weights": model.weights_description,
+        "best_step": best.step if best is not None else run.step,
+        "settings": _settings_report(settings),
+    }
+    if settings.measure_costs:
+        report.update(seed_costs(model, image, content, styles, settings.style_scale))
+    return StyleResult(image, report)
+
+
+def _settings_report(settings: Settings) -> dict[str, Any]:
+    fields = dataclasses.asdict(settings)
+    fields["content_layers"] = dict(settings.content_layers)
+    fields["style_layers"] = dict(settings.style_layers)
+    return fields

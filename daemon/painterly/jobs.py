@@ -1,0 +1,107 @@
+"""Jobs waiting for the engine, in a FIFO queue that takes turns between clients."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from painterly_wire import Pixels
+
+
+class QueueFull(Exception):
+    """The queue already holds as many jobs or bytes as it may."""
+
+
+@dataclass(frozen=True)
+class StyleRequest:
+    """One style of a job's blend: pixels sent along, or a library style by name."""
+
+    weight: float
+    pixels: Pixels | None = None
+    library: str | None = None
+
+
+@dataclass
+class Job:
+    """A submitted job. `lane` is the connection that submitted it (for fair turns); `owner` the one that gets
+    its events, which a fetch from a new connection moves. The id is a 128-bit random token."""
+
+    lane: bytes
+    owner: bytes
+    content: Pixels
+    styles: list[StyleRequest]
+    settings: Any
+    id: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    @property
+    def nbytes(self) -> int:
+        """Pixel bytes this job holds in memory."""
+        return self.content.nbytes + sum(style.pixels.nbytes for style in self.styles if style.pixels is not None)
+
+
+class JobQueue:
+    """Waiting jobs, served in rounds: each client's n-th waiting job runs in round n, oldest first within a round.
+
+    So a client with ten jobs queued cannot hold back another client's first job by more than one turn.
+    """
+
+    def __init__(self, max_jobs: int = 64, max_bytes: int = 2 << 30) -> None:
+        self.max_jobs = max_jobs
+        self.max_bytes = max_bytes
+        self._waiting: dict[str, tuple[tuple[int, int], Job]] = {}
+        self._next_round: dict[bytes, int] = {}
+        self._current_round = 0
+        self._arrivals = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def __iter__(self) -> Iterator[Job]:
+        """The waiting jobs in the order they will run."""
+        return (job for _, job in sorted(self._waiting.values(), key=lambda entry: entry[0]))
+
+    def push(self, job: Job) -> int:
+        """Queue a job and return how many waiting jobs run before it; QueueFull when over a limit."""
+        if len(self._waiting) >= self.max_jobs:
+            raise QueueFull(f"the queue holds {len(self._waiting)} jobs, its limit")
+        if self.queued_bytes + job.nbytes > self.max_bytes:
+            raise QueueFull(
+                f"the queue holds {self.queued_bytes >> 20} MiB of images; its limit is {self.max_bytes >> 20}"
+            )
+        turn = max(self._next_round.get(job.lane, 0), self._current_round)
+        self._next_round[job.lane] = turn + 1
+        self._waiting[job.id] = ((turn, next(self._arrivals)), job)
+        return self.position(job.id)
+
+    def pop(self) -> Job | None:
+        """Take the job whose turn it is, or None when nothing waits."""
+        if not self._waiting:
+            return None
+        key, job = min(self._waiting.values(), key=lambda entry: entry[0])
+        del self._waiting[job.id]
+        self._current_round = key[0]
+        self._next_round = {lane: turn for lane, turn in self._next_round.items() if turn > self._current_round}
+        return job
+
+    def remove(self, job_id: str) -> Job | None:
+        """Take a waiting job out of the queue (cancel); None when it is not waiting."""
+        entry = self._waiting.pop(job_id, None)
+        return None if entry is None else entry[1]
+
+    def get(self, job_id: str) -> Job | None:
+        """A waiting job by id."""
+        entry = self._waiting.get(job_id)
+        return None if entry is None else entry[1]
+
+    def position(self, job_id: str) -> int:
+        """How many waiting jobs run before this one."""
+        key = self._waiting[job_id][0]
+        return sum(1 for other, _ in self._waiting.values() if other < key)
+
+    @property
+    def queued_bytes(self) -> int:
+        """Pixel bytes held by waiting jobs."""
+        return sum(job.nbytes for _, job in self._waiting.values())

@@ -1,0 +1,189 @@
+"""Every knob of a style-transfer job, and the named presets that fill them in.
+
+`seed` is the origin document's recipe verbatim. `quality` and `fast` are Painterly's own defaults, chosen by
+measurement (see bench/). Any field of a preset can be overridden.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from painterly.images import MAX_SIDE
+from painterly.vgg import LAYER_NAMES, POOLING_CHOICES
+
+Layers = tuple[tuple[str, float], ...]
+
+SEED_CONTENT_LAYERS: Layers = (("conv5_4", 1.0),)
+SEED_STYLE_LAYERS: Layers = tuple((name, 0.2) for name in ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"))
+SEED_ALPHA = 10.0
+SEED_BETA = 40.0
+OPTIMIZERS = ("adam", "lbfgs")
+INITS = ("content", "noise", "image")
+KEEP_CHOICES = ("best", "last")
+
+
+class SettingError(ValueError):
+    """A job setting that is unknown or out of range, with a message for the artist."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All parameters of one job. Sizes are the long side in pixels."""
+
+    preset: str
+    iterations: int
+    optimizer: str
+    learning_rate: float
+    content_weight: float
+    style_weight: float
+    tv_weight: float
+    content_layers: Layers
+    style_layers: Layers
+    init: str
+    init_noise: float
+    size: int
+    scales: tuple[float, ...]
+    coarse_iterations: int
+    style_scale: float
+    preserve_colors: bool
+    pooling: str
+    seed: int | None
+    keep: str
+    measure_costs: bool
+
+    def deepest_layer(self) -> str:
+        """The deepest VGG layer this job reads (the network is cut after it)."""
+        used = [name for name, _ in self.content_layers + self.style_layers]
+        return max(used, key=LAYER_NAMES.index)
+
+
+SEED = Settings(
+    preset="seed",
+    iterations=2500,
+    optimizer="adam",
+    learning_rate=0.03,
+    content_weight=SEED_ALPHA,
+    style_weight=SEED_BETA,
+    tv_weight=0.0,
+    content_layers=SEED_CONTENT_LAYERS,
+    style_layers=SEED_STYLE_LAYERS,
+    init="content",
+    init_noise=0.25,
+    size=400,
+    scales=(1.0,),
+    coarse_iterations=0,
+    style_scale=1.0,
+    preserve_colors=False,
+    pooling="max",
+    seed=None,
+    keep="best",
+    measure_costs=True,
+)
+QUALITY = dataclasses.replace(
+    SEED,
+    preset="quality",
+    iterations=200,
+    optimizer="lbfgs",
+    learning_rate=1.0,
+    init_noise=0.0,
+    size=512,
+    scales=(0.5, 1.0),
+    coarse_iterations=150,
+)
+FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,))
+PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}
+PRESET_NAMES = tuple(PRESETS)
+
+
+def _layers(value: Any, field: str) -> Layers:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    try:
+        layers = tuple((str(name), float(weight)) for name, weight in pairs)
+    except (TypeError, ValueError):
+        raise SettingError(f"{field} must map layer names to weights, e.g. {{'conv4_2': 1.0}}") from None
+    for name, weight in layers:
+        if name not in LAYER_NAMES:
+            raise SettingError(f"{field}: unknown layer {name!r}; layers are {', '.join(LAYER_NAMES)}")
+        if weight < 0:
+            raise SettingError(f"{field}: weight of {name} must not be negative")
+    if not layers:
+        raise SettingError(f"{field} must name at least one layer")
+    return layers
+
+
+def _check(settings: Settings) -> Settings:
+    problems = []
+    if not 0 <= settings.iterations <= 100_000:
+        problems.append("iterations must be between 0 and 100000")
+    if not 0 <= settings.coarse_iterations <= 100_000:
+        problems.append("coarse_iterations must be between 0 and 100000")
+    if settings.optimizer not in OPTIMIZERS:
+        problems.append(f"optimizer must be one of {', '.join(OPTIMIZERS)}")
+    if settings.init not in INITS:
+        problems.append(f"init must be one of {', '.join(INITS)}")
+    if settings.keep not in KEEP_CHOICES:
+        problems.append(f"keep must be one of {', '.join(KEEP_CHOICES)}")
+    if settings.pooling not in POOLING_CHOICES:
+        problems.append(f"pooling must be one of {', '.join(POOLING_CHOICES)}")
+    if not 16 <= settings.size <= MAX_SIDE:
+        problems.append(f"size must be between 16 and {MAX_SIDE} pixels")
+    if not settings.scales or any(not 0 < s <= 1 for s in settings.scales) or settings.scales[-1] != 1.0:
+        problems.append("scales must be fractions in (0, 1] ending with 1.0")
+    if not 0.05 <= settings.style_scale <= 4:
+        problems.append("style_scale must be between 0.05 and 4")
+    for name in ("learning_rate", "content_weight", "style_weight", "tv_weight", "init_noise"):
+        if not getattr(settings, name) >= 0:
+            problems.append(f"{name} must not be negative")
+    if problems:
+        raise SettingError("; ".join(problems))
+    return settings
+
+
+_CONVERTERS = {
+    "content_layers": lambda v: _layers(v, "content_layers"),
+    "style_layers": lambda v: _layers(v, "style_layers"),
+    "scales": lambda v: tuple(float(s) for s in v),
+    "seed": lambda v: None if v is None else int(v),
+    "preserve_colors": lambda v: v if isinstance(v, bool) else _not_bool(),
+    "measure_costs": lambda v: v if isinstance(v, bool) else _not_bool(),
+}
+
+
+def _not_bool() -> bool:
+    raise TypeError("expected true or false")
+
+
+def settings_for(preset: str = "quality", overrides: Mapping[str, Any] | None = None) -> Settings:
+    """A preset with some fields overridden; ValueError names any unknown field or bad value."""
+    if preset not in PRESETS:
+        raise SettingError(f"unknown preset {preset!r}: choose one of {', '.join(PRESET_NAMES)}")
+    base = PRESETS[preset]
+    fields = {f.name for f in dataclasses.fields(Settings)} - {"preset"}
+    changes: dict[str, Any] = {}
+    for name, value in (overrides or {}).items():
+        if name not in fields:
+            raise SettingError(f"unknown setting {name!r}")
+        if value is None and name != "seed":
+            continue
+        current = getattr(base, name)
+        try:
+            if name in _CONVERTERS:
+                changes[name] = _CONVERTERS[name](value)
+            elif isinstance(current, bool) or isinstance(value, bool):
+                raise TypeError
+            elif isinstance(current, int):
+                if isinstance(value, float) and not value.is_integer():
+                    raise TypeError
+                changes[name] = int(value)
+            elif isinstance(current, float):
+                changes[name] = float(value)
+            else:
+                changes[name] = str(value)
+        except SettingError:
+            raise
+        except (TypeError, ValueError, OverflowError):
+            raise SettingError(f"setting {name!r} has an invalid value {value!r}") from None
+    return _check(dataclasses.replace(base, **changes))
