@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Painterly for GIMP 3: Filters > Artistic > Neural Style Transfer.
+
+Sends the selected layer (or the selection's part of it) to the local Painterly daemon and adds the stylized
+result as a new layer directly above it. The daemon runs the style transfer; this plug-in only talks to it
+through the painterly_wire client, vendored next to this file by `painterly install gimp`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import gi
+
+gi.require_version("Gimp", "3.0")
+gi.require_version("GimpUi", "3.0")
+gi.require_version("Gegl", "0.4")
+from gi.repository import Gimp, GLib, GObject  # noqa: E402
+from painterly_gimp.arguments import MENU_LABEL, MENU_PATH, PROCEDURE_NAME, add_arguments, request_from_config  # noqa: E402
+from painterly_gimp.errors import ArtistError  # noqa: E402
+from painterly_gimp.job import run_job  # noqa: E402
+from painterly_gimp.result_layer import add_result_layer  # noqa: E402
+from painterly_gimp.source import check_drawable, read_source  # noqa: E402
+from painterly_gimp.styles import layer_name, style_specs  # noqa: E402
+
+
+def stylize(procedure, run_mode, image, drawables, config, run_data):
+    """The procedure's body: dialog (interactive mode), read the source, run the job, add the result layer."""
+    try:
+        source_layer = check_drawable(image, drawables)
+        if run_mode == Gimp.RunMode.INTERACTIVE:
+            from painterly_gimp.dialog import run_dialog
+
+            if not run_dialog(procedure, config, request_from_config(config)):
+                return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
+        request = request_from_config(config)
+        styles = style_specs(request.styles)
+        region = read_source(image, source_layer)
+        result = run_job(request, region.pixels, styles)
+        layer = add_result_layer(image, region, result, layer_name(request.styles))
+    except ArtistError as error:
+        status = Gimp.PDBStatusType.CALLING_ERROR if error.calling_error else Gimp.PDBStatusType.EXECUTION_ERROR
+        return procedure.new_return_values(status, GLib.Error.new_literal(Gimp.PlugIn.error_quark(), error.message, 0))
+    Gimp.displays_flush()
+    values = procedure.new_return_values(Gimp.PDBStatusType.SUCCESS, None)
+    values.remove(1)
+    values.insert(1, GObject.Value(Gimp.Layer, layer))
+    return values
+
+
+class PainterlyGimp(Gimp.PlugIn):
+    """Registers the Neural Style Transfer procedure."""
+
+    def do_query_procedures(self):
+        return [PROCEDURE_NAME]
+
+    def do_set_i18n(self, name):
+        return False
+
+    def do_create_procedure(self, name):
+        procedure = Gimp.ImageProcedure.new(self, name, Gimp.PDBProcType.PLUGIN, stylize, None)
+        procedure.set_image_types("*")  # indexed images get a message instead of a greyed-out menu entry
+        procedure.set_sensitivity_mask(Gimp.ProcedureSensitivityMask.DRAWABLE)
+        procedure.set_menu_label(MENU_LABEL)
+        procedure.add_menu_path(MENU_PATH)
+        procedure.set_documentation(
+            "Paint the layer in the style of a painting (neural style transfer)",
+            "Sends the layer, or the selection's part of it, to the local Painterly daemon and adds the "
+            "stylized result as a new layer above it. The source layer is not changed.",
+            name,
+        )
+        procedure.set_attribution("Painterly", "Painterly contributors", "2025")
+        add_arguments(procedure)
+        return procedure
+
+
+Gimp.main(PainterlyGimp.__gtype__, sys.argv)

@@ -1,0 +1,151 @@
+"""The procedure's arguments (its PDB signature, also what the dialog shows) and the job a config asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from gi.repository import Gimp, GObject
+from painterly_wire import DEFAULT_ENDPOINT
+
+PROCEDURE_NAME = "plug-in-painterly-style-transfer"
+MENU_PATH = "<Image>/Filters/Artistic"
+MENU_LABEL = "_Neural Style Transfer..."
+RW = GObject.ParamFlags.READWRITE
+
+# The daemon's quality presets (painterly.presets), fastest first.
+QUALITY_PRESETS = (
+    ("fast", "Fast draft"),
+    ("quality", "Quality"),
+    ("seed", "Reference recipe (slow)"),
+)
+DEFAULT_SIZE = 512
+MAX_SIZE = 4096
+DEFAULT_STYLE_WEIGHT = 40.0  # the presets' style weight: strength 1.0 keeps it
+
+
+@dataclass(frozen=True)
+class StyleSource:
+    """One style of the blend: an image file or a daemon library style, with its share of the blend."""
+
+    weight: float
+    path: str | None = None
+    library: str | None = None
+
+    @property
+    def title(self) -> str:
+        """What the artist calls this style: the file's name without extension, or the library name."""
+        if self.library is not None:
+            return self.library
+        name = self.path.rsplit("/", 1)[-1]
+        return name.rsplit(".", 1)[0] if "." in name else name
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """Everything a run needs from the procedure's config."""
+
+    styles: tuple[StyleSource, ...]
+    strength: float
+    preset: str
+    iterations: int
+    size: int
+    preserve_colors: bool
+    endpoint: str
+    start_command: str
+
+    @property
+    def daemon_endpoint(self) -> str:
+        """The endpoint to use: the argument, else $PAINTERLY_ENDPOINT, else the default."""
+        return self.endpoint or DEFAULT_ENDPOINT
+
+    def params(self) -> dict[str, Any]:
+        """The job's params for the daemon (preset name plus the settings the artist changed)."""
+        params: dict[str, Any] = {
+            "preset": self.preset,
+            "size": self.size,
+            "preserve_colors": self.preserve_colors,
+            "style_weight": DEFAULT_STYLE_WEIGHT * self.strength,
+        }
+        if self.iterations > 0:
+            params["iterations"] = self.iterations
+        return params
+
+
+def add_arguments(procedure: Gimp.Procedure) -> None:
+    """Declare the arguments, in the order the dialog shows them; GIMP remembers their last values."""
+    file_action = Gimp.FileChooserAction.OPEN
+    procedure.add_file_argument(
+        "style", "_Style image", "A painting to take the style from", file_action, True, None, RW
+    )
+    procedure.add_double_argument("style-weight", "Style image _share", "Its share of the blend", 0.0, 1.0, 1.0, RW)
+    procedure.add_file_argument(
+        "second-style", "Se_cond style image", "Another painting to blend in (optional)", file_action, True, None, RW
+    )
+    procedure.add_double_argument(
+        "second-style-weight", "Second style s_hare", "Its share of the blend", 0.0, 1.0, 0.5, RW
+    )
+    procedure.add_string_argument(
+        "library-style", "_Library style", "A style from the daemon's library, by name ('' = none)", "", RW
+    )
+    procedure.add_double_argument(
+        "library-style-weight", "Library style sh_are", "Its share of the blend", 0.0, 1.0, 1.0, RW
+    )
+    procedure.add_double_argument(
+        "strength", "S_trength", "How strongly the style is applied (1 = the preset's balance)", 0.05, 10.0, 1.0, RW
+    )
+    presets = Gimp.Choice.new()
+    for index, (nick, label) in enumerate(QUALITY_PRESETS):
+        presets.add(nick, index, label, "")
+    procedure.add_choice_argument("quality", "_Quality", "Quality preset of the daemon", presets, "fast", RW)
+    procedure.add_int_argument(
+        "iterations", "_Iterations", "Optimisation steps (0 = as the quality preset says)", 0, 100000, 0, RW
+    )
+    procedure.add_int_argument(
+        "size",
+        "Output si_ze",
+        "Long side in pixels the style transfer works at; the layer fits the source",
+        16,
+        MAX_SIZE,
+        DEFAULT_SIZE,
+        RW,
+    )
+    procedure.add_boolean_argument(
+        "preserve-colors", "_Preserve colours", "Keep the source's colours, take only the style's texture", False, RW
+    )
+    procedure.add_string_argument(
+        "endpoint", "_Endpoint", "Daemon endpoint ('' = $PAINTERLY_ENDPOINT or tcp://127.0.0.1:7353)", "", RW
+    )
+    procedure.add_string_aux_argument(
+        "start-command",
+        "Start daemon _command",
+        "Run this when the daemon is not reachable, e.g. 'painterly serve' ('' = never start it)",
+        "",
+        RW,
+    )
+    procedure.add_layer_return_value("layer", "Layer", "The stylized layer", False, RW)
+
+
+def _path(config: Gimp.ProcedureConfig, name: str) -> str | None:
+    chosen = config.get_property(name)
+    return None if chosen is None else chosen.get_path()
+
+
+def request_from_config(config: Gimp.ProcedureConfig) -> JobRequest:
+    """The job a (dialog-filled or scripted) config asks for; styles with no source or share are left out."""
+    candidates = (
+        StyleSource(config.get_property("style-weight"), path=_path(config, "style")),
+        StyleSource(config.get_property("second-style-weight"), path=_path(config, "second-style")),
+        StyleSource(config.get_property("library-style-weight"), library=config.get_property("library-style") or None),
+    )
+    styles = tuple(s for s in candidates if (s.path or s.library) and s.weight > 0)
+    return JobRequest(
+        styles=styles,
+        strength=config.get_property("strength"),
+        preset=config.get_property("quality"),
+        iterations=config.get_property("iterations"),
+        size=config.get_property("size"),
+        preserve_colors=config.get_property("preserve-colors"),
+        endpoint=config.get_property("endpoint"),
+        start_command=config.get_property("start-command"),
+    )

@@ -1,0 +1,53 @@
+"""Interactive mode: the procedure's dialog, with the daemon's style library offered by name."""
+
+from __future__ import annotations
+
+from gi.repository import Gimp, GimpUi, Gtk
+from painterly_wire import Client, LibraryStyle, PainterlyError
+
+from painterly_gimp.arguments import JobRequest
+
+LIBRARY_TIMEOUT_S = 2.0
+
+
+def fetch_library(endpoint: str) -> list[LibraryStyle] | None:
+    """The daemon's library styles, or None when the daemon does not answer."""
+    try:
+        with Client(endpoint, timeout_s=LIBRARY_TIMEOUT_S) as client:
+            return client.list_styles()
+    except PainterlyError:
+        return None
+
+
+def _library_chooser(config: Gimp.ProcedureConfig, library: list[LibraryStyle] | None) -> Gtk.Widget:
+    """A combo box bound to the "library-style" argument, listing the daemon's styles."""
+    box = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=6)
+    box.pack_start(Gtk.Label.new_with_mnemonic("_Library style"), False, False, 0)
+    if library is None:
+        note = "The daemon is not answering: library styles are not available now. Style images still work."
+        box.pack_start(Gtk.Label(label=note), False, False, 0)
+        return box
+    store = Gtk.ListStore(str, str)
+    store.append(["", "None"])
+    for style in library:
+        store.append([style.name, style.title])
+    combo = GimpUi.prop_string_combo_box_new(config, "library-style", store, 0, 1)
+    box.pack_start(combo, True, True, 0)
+    return box
+
+
+def run_dialog(procedure: Gimp.Procedure, config: Gimp.ProcedureConfig, request: JobRequest) -> bool:
+    """Show the dialog; True when the artist pressed OK (the config then holds their choices)."""
+    GimpUi.init("painterly-gimp")
+    dialog = GimpUi.ProcedureDialog.new(procedure, config, "Neural Style Transfer")
+    styles_box = dialog.fill_box(
+        "styles-box", ["style", "style-weight", "second-style", "second-style-weight", "library-style-weight"]
+    )
+    styles_box.pack_start(_library_chooser(config, fetch_library(request.daemon_endpoint)), False, False, 0)
+    dialog.fill_frame("styles-frame", None, False, "styles-box")
+    dialog.fill(
+        ["styles-frame", "strength", "quality", "iterations", "size", "preserve-colors", "endpoint", "start-command"]
+    )
+    accepted = dialog.run()
+    dialog.destroy()
+    return accepted

@@ -1,0 +1,129 @@
+"""The job runner: a helper process that owns the daemon connection for one job.
+
+GIMP stops a plug-in whose progress the artist cancels by killing it, so the plug-in cannot tell the daemon
+itself, and the daemon only lets the connection that submitted a job cancel it. The plug-in therefore starts
+this runner in a session of its own: it reads one request record on stdin, submits the job, and writes the
+job's records on stdout. When stdin closes (or gets a byte) before the job ended, it cancels the job.
+
+Run as `python3 -m painterly_gimp.runner` from the plug-in's folder.
+"""
+
+from __future__ import annotations
+
+import select
+import shlex
+import subprocess
+import sys
+import time
+from typing import Any, BinaryIO
+
+from painterly_wire import (
+    Cancelled,
+    Client,
+    DaemonUnavailable,
+    Failed,
+    PainterlyError,
+    Progress,
+    Result,
+)
+
+from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, style_from_map, write_record
+
+POLL_S = 0.2
+CANCEL_WAIT_S = 3.0
+START_WAIT_S = 90.0
+
+
+def plugin_gone(stdin_fd: int) -> bool:
+    """True once the plug-in closed its end of the pipe (or asked to cancel by writing to it)."""
+    return bool(select.select([stdin_fd], [], [], 0)[0])
+
+
+def reach_daemon(client: Client, start_command: str) -> None:
+    """Check the daemon answers; if not and a start command is set, start it and wait until it answers."""
+    try:
+        client.hello()
+        return
+    except DaemonUnavailable:
+        if not start_command:
+            raise
+    subprocess.Popen(
+        shlex.split(start_command),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + START_WAIT_S
+    while True:
+        try:
+            client.hello()
+            return
+        except DaemonUnavailable:
+            if time.monotonic() > deadline:
+                raise
+
+
+def cancel_job(client: Client, job_id: str) -> None:
+    """Cancel the job and wait briefly for the daemon to confirm, so the request is not lost on exit."""
+    client.cancel(job_id)
+    deadline = time.monotonic() + CANCEL_WAIT_S
+    while time.monotonic() < deadline:
+        for event in client.events(POLL_S):
+            if event.job == job_id and isinstance(event, (Cancelled, Failed, Result)):
+                return
+
+
+def follow_job(client: Client, job_id: str, stdin_fd: int, out: BinaryIO) -> None:
+    """Relay the job's records until it ends; cancel it if the plug-in goes away first."""
+    quiet_since = time.monotonic()
+    while True:
+        if plugin_gone(stdin_fd):
+            cancel_job(client, job_id)
+            return
+        events = [event for event in client.events(POLL_S) if event.job == job_id]
+        if not events and time.monotonic() - quiet_since > client.timeout_s:
+            client.hello()  # raises DaemonUnavailable when the daemon went away
+            quiet_since = time.monotonic()
+        for event in events:
+            quiet_since = time.monotonic()
+            if isinstance(event, Progress):
+                write_record(out, {"event": "progress", "step": event.step, "total": event.total})
+            elif isinstance(event, Result):
+                write_record(out, {"event": "result", "image": pixels_to_map(event.image)})
+                return
+            elif isinstance(event, Failed):
+                write_record(out, {"event": "failed", "code": event.code, "message": event.message})
+                return
+            elif isinstance(event, Cancelled):
+                write_record(out, {"event": "cancelled", "reason": event.reason})
+                return
+
+
+def run(request: dict[str, Any], stdin_fd: int, out: BinaryIO) -> None:
+    """Submit the requested job and follow it, writing a final failed record for any error."""
+    try:
+        with Client(request["endpoint"], timeout_s=request["timeout_s"]) as client:
+            reach_daemon(client, request["start_command"])
+            content = pixels_from_map(request["content"])
+            styles = [style_from_map(style) for style in request["styles"]]
+            job_id = client.submit(content, styles, request["params"])
+            write_record(out, {"event": "accepted", "job": job_id})
+            follow_job(client, job_id, stdin_fd, out)
+    except DaemonUnavailable as error:
+        write_record(out, {"event": "failed", "code": "daemon_unavailable", "message": error.message})
+    except PainterlyError as error:
+        write_record(out, {"event": "failed", "code": error.code, "message": error.message})
+
+
+def main() -> int:
+    """Read the request from stdin, run it, report on stdout."""
+    request = read_record(sys.stdin.buffer)
+    if request is None:
+        return 1
+    run(request, sys.stdin.fileno(), sys.stdout.buffer)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

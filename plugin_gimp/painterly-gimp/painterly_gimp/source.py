@@ -1,0 +1,60 @@
+"""The part of the drawable a job works on: its pixels, sRGB-encoded, with alpha, at a safe precision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gi.repository import Gegl, Gimp
+from painterly_wire import Pixels
+
+from painterly_gimp.errors import ArtistError
+from painterly_gimp.formats import babl_format, wire_dtype_for_precision
+
+CHANNELS = 4  # RGBA whatever the image mode: GEGL converts grayscale to RGB and back
+
+
+@dataclass(frozen=True)
+class SourceRegion:
+    """Pixels of the drawable inside the selection's bounds; x, y are relative to the drawable."""
+
+    drawable: Gimp.Layer
+    x: int
+    y: int
+    pixels: Pixels
+    has_selection: bool
+
+    @property
+    def width(self) -> int:
+        return self.pixels.width
+
+    @property
+    def height(self) -> int:
+        return self.pixels.height
+
+
+def check_drawable(image: Gimp.Image, drawables: list[Gimp.Drawable]) -> Gimp.Layer:
+    """The one layer to stylize, or an ArtistError saying what to change."""
+    if len(drawables) != 1:
+        raise ArtistError("Select exactly one layer to stylize.", calling_error=True)
+    drawable = drawables[0]
+    if image.get_base_type() == Gimp.ImageBaseType.INDEXED:
+        raise ArtistError(
+            "Neural Style Transfer does not work on indexed images. "
+            "Convert the image with Image > Mode > RGB (or Grayscale) first.",
+            calling_error=True,
+        )
+    if not isinstance(drawable, Gimp.Layer):
+        raise ArtistError("Select a layer, not a channel or a layer mask.", calling_error=True)
+    return drawable
+
+
+def read_source(image: Gimp.Image, layer: Gimp.Layer) -> SourceRegion:
+    """The layer's pixels inside the selection's bounds (all of it without a selection); never modifies it."""
+    inside, x, y, width, height = layer.mask_intersect()
+    if not inside or width <= 0 or height <= 0:
+        raise ArtistError("The selection does not cover the layer: select a part of it, or nothing.")
+    dtype = wire_dtype_for_precision(image.get_precision().value_nick)
+    rect = Gegl.Rectangle.new(x, y, width, height)
+    data = layer.get_buffer().get(rect, 1.0, babl_format(CHANNELS, dtype), Gegl.AbyssPolicy.NONE)
+    pixels = Pixels(width, height, CHANNELS, dtype, bytes(data))
+    return SourceRegion(layer, x, y, pixels, has_selection=not Gimp.Selection.is_empty(image))
