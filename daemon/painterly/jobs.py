@@ -34,12 +34,14 @@ class Job:
     content: Pixels
     styles: list[StyleRequest]
     settings: Any
+    init_image: Pixels | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(16))
 
     @property
     def nbytes(self) -> int:
         """Pixel bytes this job holds in memory."""
-        return self.content.nbytes + sum(style.pixels.nbytes for style in self.styles if style.pixels is not None)
+        images = [self.content, self.init_image, *(style.pixels for style in self.styles)]
+        return sum(image.nbytes for image in images if image is not None)
 
 
 class JobQueue:

@@ -20,6 +20,7 @@ from painterly_wire.errors import DaemonUnavailable, JobCancelled, JobFailed, Pa
 from painterly_wire.messages import (
     DEFAULT_ENDPOINT,
     MAX_IMAGE_BYTES,
+    MAX_REPLY_FRAMES,
     REPLY_TYPES,
     Message,
     decode,
@@ -103,9 +104,7 @@ class Client:
             if not isinstance(entry, dict):
                 raise ProtocolError("bad_field", f"styles[{index}] is not a map")
             thumbnail = reply.pixels(entry.get("thumbnail"), f"styles[{index}].thumbnail")
-            styles.append(
-                LibraryStyle(entry["name"], entry["title"], entry["width"], entry["height"], thumbnail)
-            )
+            styles.append(LibraryStyle(entry["name"], entry["title"], entry["width"], entry["height"], thumbnail))
         return styles
 
     def submit(self, content: Pixels, styles: Sequence[StyleSpec], params: dict[str, Any]) -> str:
@@ -117,9 +116,7 @@ class Client:
                 described.append({"weight": style.weight, "library": style.library})
             else:
                 frames.append(style.pixels.data)
-                described.append(
-                    {"weight": style.weight, "image": describe_pixels(style.pixels, len(frames) - 1)}
-                )
+                described.append({"weight": style.weight, "image": describe_pixels(style.pixels, len(frames) - 1)})
         header = {
             "type": "submit",
             "content": describe_pixels(content, 0),
@@ -184,9 +181,7 @@ class Client:
                 if isinstance(event, Progress) and on_progress is not None:
                     on_progress(event)
 
-    def _request(
-        self, header: dict[str, Any], replies: str | tuple[str, ...], frames: Sequence[Any] = ()
-    ) -> Message:
+    def _request(self, header: dict[str, Any], replies: str | tuple[str, ...], frames: Sequence[Any] = ()) -> Message:
         """Send a request and wait for its reply, keeping every other record for events()."""
         req = next(self._requests)
         self._socket.send_multipart(encode({**header, "req": req}, frames), copy=len(frames) == 0)
@@ -198,7 +193,7 @@ class Client:
                     "timeout", f"no answer from the daemon at {self.endpoint} within {self.timeout_s:g} s"
                 )
             parts = self._socket.recv_multipart(copy=False)
-            message = decode([part.buffer for part in parts], REPLY_TYPES)
+            message = decode([part.buffer for part in parts], REPLY_TYPES, MAX_REPLY_FRAMES)
             if message.header.get("req") != req:
                 event = self._event_from(message)
                 if event is not None:
@@ -214,7 +209,7 @@ class Client:
     def _as_event(self, parts: Sequence[zmq.Frame]) -> JobEvent | None:
         """A received multipart as a record; a malformed one becomes a Failed record without a job."""
         try:
-            return self._event_from(decode([part.buffer for part in parts], REPLY_TYPES))
+            return self._event_from(decode([part.buffer for part in parts], REPLY_TYPES, MAX_REPLY_FRAMES))
         except PainterlyError as error:
             return Failed(None, error.code, error.message)
 

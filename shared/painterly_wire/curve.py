@@ -18,9 +18,7 @@ class ClientKeys:
     server_public: bytes
 
     @classmethod
-    def from_files(
-        cls, client_secret_file: str | os.PathLike, server_public_file: str | os.PathLike
-    ) -> ClientKeys:
+    def from_files(cls, client_secret_file: str | os.PathLike, server_public_file: str | os.PathLike) -> ClientKeys:
         """Read the certificate files `painterly keys` writes; ValueError if one is missing or lacks a key."""
         for path in (client_secret_file, server_public_file):
             if not Path(path).is_file():

@@ -23,7 +23,8 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_SIDE = 16384
 MAX_IMAGE_BYTES = 256 * 1024 * 1024
 MAX_STYLES = 8
-MAX_FRAMES = 1 + 1 + MAX_STYLES
+MAX_REQUEST_FRAMES = 1 + 2 + MAX_STYLES  # header, content, init image, styles
+MAX_REPLY_FRAMES = 1 + 1024  # header, one thumbnail per library style
 
 # Requests a client sends; replies and events the daemon sends.
 REQUEST_TYPES = ("hello", "list_styles", "submit", "cancel", "fetch")
@@ -74,9 +75,11 @@ ERROR_CODES = (
     "bad_params",  # the engine rejected a setting
     "unknown_job",  # no such job (never existed, or its result expired)
     "not_owner",  # the job belongs to another connection
+    "job_finished",  # the job to cancel has already ended
     "queue_full",  # the daemon holds as many jobs as it may
     "engine_failed",  # the engine raised while running the job
     "shutting_down",  # the daemon is stopping
+    "internal_error",  # a bug in the daemon; it keeps serving and logs the details
 )
 
 
@@ -115,12 +118,12 @@ def describe_pixels(pixels: Pixels, frame: int) -> dict[str, Any]:
     }
 
 
-def decode(parts: Sequence[Any], allowed_types: Sequence[str]) -> Message:
+def decode(parts: Sequence[Any], allowed_types: Sequence[str], max_frames: int) -> Message:
     """Check a received multipart and return it as a Message; ProtocolError(code) says what is wrong."""
     if not parts:
         raise ProtocolError("bad_message", "empty message")
-    if len(parts) > MAX_FRAMES:
-        raise ProtocolError("too_large", f"{len(parts)} frames; at most {MAX_FRAMES} are allowed")
+    if len(parts) > max_frames:
+        raise ProtocolError("too_large", f"{len(parts)} frames; at most {max_frames} are allowed")
     header = unpack_header(bytes(parts[0]))
     version = header.get("v")
     if version != PROTOCOL_VERSION:
@@ -133,6 +136,15 @@ def decode(parts: Sequence[Any], allowed_types: Sequence[str]) -> Message:
         raise ProtocolError("unknown_type", f"message type {kind!r} is not one of {', '.join(allowed_types)}")
     check_fields(header, REQUIRED_FIELDS[kind], kind)
     return Message(kind, header, parts[1:])
+
+
+def request_number(parts: Sequence[Any]) -> int | None:
+    """The `req` of a message that failed its checks, if one can be read, so the error reply finds its request."""
+    try:
+        req = unpack_header(bytes(parts[0])).get("req") if parts else None
+    except ProtocolError:
+        return None
+    return req if isinstance(req, int) and not isinstance(req, bool) else None
 
 
 def unpack_header(raw: bytes) -> dict[str, Any]:
@@ -173,16 +185,12 @@ def pixels_from_descriptor(descriptor: Any, frames: Sequence[Any], field: str) -
         )
     dtype = descriptor["dtype"]
     if dtype not in BYTES_PER_SAMPLE:
-        raise ProtocolError(
-            "bad_image", f"{field}: dtype {dtype!r} is not one of {', '.join(BYTES_PER_SAMPLE)}"
-        )
+        raise ProtocolError("bad_image", f"{field}: dtype {dtype!r} is not one of {', '.join(BYTES_PER_SAMPLE)}")
     if width * height * channels * BYTES_PER_SAMPLE[dtype] > MAX_IMAGE_BYTES:
         raise ProtocolError("too_large", f"{field} is larger than {MAX_IMAGE_BYTES >> 20} MiB")
     index = descriptor["frame"]
     if not 0 <= index < len(frames):
-        raise ProtocolError(
-            "bad_image", f"{field} points at frame {index}, but the message has {len(frames)}"
-        )
+        raise ProtocolError("bad_image", f"{field} points at frame {index}, but the message has {len(frames)}")
     data = frames[index]
     try:
         return Pixels(width, height, channels, dtype, data)

@@ -32,9 +32,7 @@ class Pixels:
         expected = self.width * self.height * self.channels * BYTES_PER_SAMPLE[self.dtype]
         actual = memoryview(self.data).nbytes
         if actual != expected:
-            raise ValueError(
-                f"{self.width}x{self.height}x{self.channels} {self.dtype}: {expected} bytes, not {actual}"
-            )
+            raise ValueError(f"{self.width}x{self.height}x{self.channels} {self.dtype}: {expected} bytes, not {actual}")
 
     @property
     def nbytes(self) -> int:

@@ -1,0 +1,118 @@
+"""CURVE keys and the loopback rule: the daemon serves beyond this machine only to clients it knows.
+
+A keys folder holds:
+    daemon.key, daemon.key_secret           the daemon's key pair
+    clients/<name>.key                      public keys of the clients the daemon accepts
+    client-secrets/<name>.key_secret        a client's key pair, to hand to that artist with daemon.key
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import zmq
+import zmq.auth
+from zmq.auth.thread import ThreadAuthenticator
+
+DAEMON_NAME = "daemon"
+LOOPBACK_NAMES = ("localhost",)
+
+
+def default_keys_folder() -> Path:
+    """PAINTERLY_KEYS_DIR, or ~/.config/painterly/keys (XDG_CONFIG_HOME respected)."""
+    if "PAINTERLY_KEYS_DIR" in os.environ:
+        return Path(os.environ["PAINTERLY_KEYS_DIR"])
+    config_home = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(config_home) / "painterly" / "keys"
+
+
+def is_loopback(endpoint: str) -> bool:
+    """True when a bind endpoint only reaches this machine: ipc://, inproc://, or tcp:// on a loopback address."""
+    scheme, _, address = endpoint.partition("://")
+    if scheme in ("ipc", "inproc"):
+        return True
+    if scheme != "tcp":
+        return False
+    host = address.rpartition(":")[0].strip("[]")
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class UnsafeBind(ValueError):
+    """A bind beyond loopback was asked for without CURVE keys."""
+
+
+def require_safe_bind(endpoint: str, keys: DaemonKeys | None) -> None:
+    """Refuse to serve beyond this machine without CURVE: anyone on the network could use the daemon."""
+    if keys is None and not is_loopback(endpoint):
+        raise UnsafeBind(
+            f"refusing to serve on {endpoint} without CURVE keys: anyone on the network could use it. "
+            "Bind to 127.0.0.1, or create keys with `painterly keys` and pass --keys DIR"
+        )
+
+
+def create_daemon_keys(folder: Path) -> Path:
+    """Make the daemon's key pair in `folder` unless it exists; returns the public key file."""
+    public = folder / f"{DAEMON_NAME}.key"
+    if not public.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        zmq.auth.create_certificates(folder, DAEMON_NAME)
+        os.chmod(folder / f"{DAEMON_NAME}.key_secret", 0o600)
+    return public
+
+
+def create_client_keys(folder: Path, name: str) -> Path:
+    """Make a client key pair, authorise its public key; returns the client's secret key file."""
+    if not name or not name.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"client name {name!r}: use letters, digits, - and _")
+    secrets_folder = folder / "client-secrets"
+    secret = secrets_folder / f"{name}.key_secret"
+    if secret.exists():
+        raise ValueError(f"{secret} exists already; choose another client name")
+    secrets_folder.mkdir(parents=True, exist_ok=True)
+    (folder / "clients").mkdir(parents=True, exist_ok=True)
+    public_file, secret_file = zmq.auth.create_certificates(secrets_folder, name)
+    os.chmod(secret_file, 0o600)
+    shutil.copy(public_file, folder / "clients" / f"{name}.key")
+    return Path(secret_file)
+
+
+@dataclass(frozen=True)
+class DaemonKeys:
+    """The daemon's key pair and the folder of client public keys it accepts."""
+
+    public: bytes
+    secret: bytes
+    clients_folder: Path
+
+    @classmethod
+    def load(cls, folder: Path) -> DaemonKeys:
+        """Read a keys folder made by `painterly keys`; ValueError says what is missing."""
+        secret_file = folder / f"{DAEMON_NAME}.key_secret"
+        clients = folder / "clients"
+        if not secret_file.is_file():
+            raise ValueError(f"no daemon key in {folder}: run `painterly keys --dir {folder}`")
+        if not clients.is_dir() or not any(clients.glob("*.key")):
+            raise ValueError(f"no client keys in {clients}: run `painterly keys --dir {folder} --client NAME`")
+        public, secret = zmq.auth.load_certificate(secret_file)
+        if secret is None:
+            raise ValueError(f"{secret_file} holds no secret key")
+        return cls(public, secret, clients)
+
+    def secure(self, socket: zmq.Socket, context: zmq.Context) -> ThreadAuthenticator:
+        """Make an unbound socket a CURVE server that accepts only the known client keys."""
+        authenticator = ThreadAuthenticator(context)
+        authenticator.start()
+        authenticator.configure_curve(domain="*", location=str(self.clients_folder))
+        socket.curve_secretkey = self.secret
+        socket.curve_publickey = self.public
+        socket.curve_server = True
+        return authenticator

@@ -1,0 +1,123 @@
+"""EngineWorker: runs one job at a time on the engine in its own thread and reports what happens."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from painterly_wire import Cancelled, Failed, JobEvent, Pixels, Progress, Result
+
+from painterly.engine import Cancelled as EngineCancelled
+from painterly.engine import CancelToken, StyleModel, StyleSource, stylize
+from painterly.engine import Progress as EngineProgress
+from painterly.images import Picture, picture_from_pixels, pixels_from_picture, resize
+from painterly.jobs import Job
+from painterly.style_library import StyleLibrary
+
+PREVIEW_SIDE = 256
+
+log = logging.getLogger(__name__)
+
+
+def picture_of(pixels: Pixels) -> Picture:
+    """A wire image as the engine's Picture."""
+    return picture_from_pixels(pixels.data, pixels.width, pixels.height, pixels.channels, pixels.dtype)
+
+
+def pixels_of(picture: Picture, dtype: str) -> Pixels:
+    """An engine Picture as a wire image of the given sample type."""
+    data, channels = pixels_from_picture(picture, dtype)
+    width, height = picture.size
+    return Pixels(width, height, channels, dtype, data)
+
+
+class EngineWorker:
+    """Runs jobs on the engine, one at a time, each in a fresh thread; `deliver` gets every event (thread-safe)."""
+
+    def __init__(
+        self,
+        model: StyleModel,
+        library: StyleLibrary,
+        deliver: Callable[[JobEvent], None],
+        preview_every_s: float = 2.0,
+    ) -> None:
+        self.model = model
+        self.library = library
+        self.deliver = deliver
+        self.preview_every_s = preview_every_s
+        self._thread: threading.Thread | None = None
+        self._cancel = CancelToken()
+        self._cancel_reason = ""
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, job: Job) -> None:
+        """Run a job in the background; its events go to `deliver`."""
+        if self.busy:
+            raise RuntimeError("the engine is already running a job")
+        self._cancel = CancelToken()
+        self._cancel_reason = ""
+        self._thread = threading.Thread(target=self._run, args=(job, self._cancel), name=f"job-{job.id[:8]}")
+        self._thread.start()
+
+    def cancel(self, reason: str) -> None:
+        """Stop the running job within one step; a Cancelled event with this reason follows."""
+        self._cancel_reason = reason
+        self._cancel.cancel()
+
+    def join(self, timeout_s: float) -> None:
+        """Wait for the running job's thread to end."""
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def _run(self, job: Job, cancel: CancelToken) -> None:
+        try:
+            self.deliver(self._outcome(job, cancel))
+        except EngineCancelled:
+            self.deliver(Cancelled(job.id, self._cancel_reason))
+        except ValueError as error:
+            self.deliver(Failed(job.id, "bad_image", str(error)))
+        except KeyError as error:
+            self.deliver(Failed(job.id, "unknown_style", f"the style {error} left the library"))
+        except Exception as error:
+            log.exception("job %s failed", job.id)
+            self.deliver(Failed(job.id, "engine_failed", f"the engine failed: {error}"))
+
+    def _outcome(self, job: Job, cancel: CancelToken) -> Result:
+        """Run the job; zero steps return the content as it came, without a detour through the engine."""
+        settings = job.settings
+        if settings.iterations == 0:
+            return Result(job.id, job.content, {"preset": settings.preset, "steps": 0, "seconds": 0.0})
+        content = picture_of(job.content)
+        styles = [StyleSource(self._style_picture(style).rgb, style.weight) for style in job.styles]
+        init = None if job.init_image is None else picture_of(job.init_image).rgb
+        progress = self._progress_reporter(job.id)
+        result = stylize(self.model, content.rgb, styles, settings, progress, cancel, init)
+        height, width = result.image.shape[1:]
+        alpha = None if content.alpha is None else resize(content.alpha, width, height)
+        return Result(job.id, pixels_of(Picture(result.image, alpha), job.content.dtype), result.report)
+
+    def _style_picture(self, style: Any) -> Picture:
+        return picture_of(style.pixels) if style.pixels is not None else self.library.load(style.library)
+
+    def _progress_reporter(self, job_id: str) -> Callable[[EngineProgress], None]:
+        """The engine's progress callback for a job: every step, with a preview every preview_every_s."""
+        last_preview = time.monotonic()
+
+        def report(progress: EngineProgress) -> None:
+            nonlocal last_preview
+            preview = None
+            now = time.monotonic()
+            if now - last_preview >= self.preview_every_s:
+                last_preview = now
+                preview = pixels_of(Picture(progress.preview(PREVIEW_SIDE)), "u8")
+            seconds_per_step = progress.elapsed_s / max(progress.step, 1)
+            eta_s = seconds_per_step * (progress.total - progress.step)
+            self.deliver(Progress(job_id, progress.step, progress.total, progress.cost, eta_s, preview))
+
+        return report

@@ -1,0 +1,270 @@
+"""The daemon's socket loop: one ZeroMQ ROUTER, requests in, job events out, one job on the engine at a time.
+
+Every request is answered (or, if it breaks the protocol, answered with an error) from this one thread; the
+engine runs in EngineWorker's thread and hands its events back through a queue and a self-pipe.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import queue
+import signal
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import zmq
+from painterly_wire import Accepted, Cancelled, Failed, JobEvent, PainterlyError, Progress, ProtocolError
+from painterly_wire.messages import (
+    MAX_IMAGE_BYTES,
+    MAX_REQUEST_FRAMES,
+    REQUEST_TYPES,
+    Message,
+    decode,
+    describe_pixels,
+    encode,
+    request_number,
+)
+
+from painterly import __version__
+from painterly.curve_keys import DaemonKeys, require_safe_bind
+from painterly.engine import StyleModel
+from painterly.engine_worker import EngineWorker
+from painterly.jobs import Job, JobQueue, QueueFull
+from painterly.results import Outcome, ResultStore
+from painterly.style_library import StyleLibrary
+from painterly.submission import job_from_submit
+
+POLL_MS = 250
+STOP_WAIT_S = 10.0
+RECEIVE_BATCH = 100
+
+log = logging.getLogger(__name__)
+
+
+class Daemon:
+    """Serves style-transfer jobs on one endpoint until stop() or SIGTERM/SIGINT."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        model: StyleModel,
+        library: StyleLibrary,
+        keys: DaemonKeys | None = None,
+        jobs: JobQueue | None = None,
+        results: ResultStore | None = None,
+        preview_every_s: float = 2.0,
+    ) -> None:
+        require_safe_bind(endpoint, keys)
+        self.model = model
+        self.library = library
+        self.jobs = jobs or JobQueue()
+        self.results = results or ResultStore()
+        self._events: queue.SimpleQueue[JobEvent] = queue.SimpleQueue()
+        self._bell_read, self._bell_write = os.pipe()
+        os.set_blocking(self._bell_read, False)
+        self.worker = EngineWorker(model, library, self._deliver, preview_every_s)
+        self._running: Job | None = None
+        self._stopping = False
+        self._context = zmq.Context()
+        self._socket = self._context.socket(zmq.ROUTER)
+        self._socket.linger = 1000
+        self._socket.maxmsgsize = MAX_IMAGE_BYTES
+        self._socket.rcvhwm = 8
+        self._authenticator = keys.secure(self._socket, self._context) if keys is not None else None
+        try:
+            self._socket.bind(endpoint)
+        except zmq.ZMQError as error:
+            self.close()
+            raise OSError(f"cannot serve on {endpoint}: {error}") from None
+        self.endpoint = self._socket.last_endpoint.decode()
+
+    def serve_forever(self) -> None:
+        """Serve until stop() is called or SIGTERM/SIGINT arrives, then cancel what is left and tell its owners."""
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: self.stop())
+        poller = zmq.Poller()
+        poller.register(self._socket, zmq.POLLIN)
+        poller.register(self._bell_read, zmq.POLLIN)
+        log.info("serving on %s (device %s, %s)", self.endpoint, self.model.device, self.model.dtype)
+        try:
+            while not self._stopping:
+                ready = dict(poller.poll(POLL_MS))
+                if self._socket in ready:
+                    self._receive_batch()
+                self._handle_events()
+                self._start_next_job()
+            self._wind_down()
+        finally:
+            self.close()
+
+    def stop(self) -> None:
+        """Ask the loop to stop after the current poll (safe from signal handlers)."""
+        self._stopping = True
+
+    def close(self) -> None:
+        """Release the socket, the authenticator and the self-pipe."""
+        if self._authenticator is not None:
+            self._authenticator.stop()
+        self._socket.close()
+        self._context.term()
+        os.close(self._bell_read)
+        os.close(self._bell_write)
+
+    # --- requests -------------------------------------------------------------------------------------------
+
+    def _receive_batch(self) -> None:
+        for _ in range(RECEIVE_BATCH):
+            try:
+                sender, *parts = self._socket.recv_multipart(zmq.NOBLOCK, copy=False)
+            except zmq.Again:
+                return
+            self._handle_request(sender.bytes, [part.buffer for part in parts])
+
+    def _handle_request(self, sender: bytes, parts: Sequence[Any]) -> None:
+        """Answer one request; a broken one gets an error reply and is logged, and nothing else changes."""
+        try:
+            message = decode(parts, REQUEST_TYPES, MAX_REQUEST_FRAMES)
+            getattr(self, f"_on_{message.type}")(sender, message)
+        except PainterlyError as error:
+            log.warning("refused a message from %s: %s", sender.hex(), error)
+            self._send(sender, Failed(None, error.code, error.message, request_number(parts)))
+        except Exception:
+            log.exception("failed to handle a message from %s", sender.hex())
+            self._send(sender, Failed(None, "internal_error", "the daemon failed; see its log", request_number(parts)))
+
+    def _on_hello(self, sender: bytes, message: Message) -> None:
+        status = {
+            "type": "status",
+            "req": message.header["req"],
+            "version": __version__,
+            "device": self.model.device,
+            "dtype": self.model.dtype,
+            "weights": self.model.weights_description,
+            "queue_length": len(self.jobs) + (self._running is not None),
+            "running": self._running is not None,
+        }
+        self._send_parts(sender, encode(status))
+
+    def _on_list_styles(self, sender: bytes, message: Message) -> None:
+        entries = self.library.entries()
+        styles = [
+            {
+                "name": entry.name,
+                "title": entry.title,
+                "width": entry.width,
+                "height": entry.height,
+                "thumbnail": describe_pixels(entry.thumbnail, index),
+            }
+            for index, entry in enumerate(entries)
+        ]
+        header = {"type": "styles", "req": message.header["req"], "styles": styles}
+        self._send_parts(sender, encode(header, [entry.thumbnail.data for entry in entries]))
+
+    def _on_submit(self, sender: bytes, message: Message) -> None:
+        job = job_from_submit(message, sender, self.library)
+        try:
+            self.jobs.push(job)
+        except QueueFull as error:
+            raise ProtocolError("queue_full", str(error)) from None
+        log.info("job %s queued for %s", job.id, sender.hex())
+        self._start_next_job()
+        self._send(sender, Accepted(job.id, self._jobs_ahead(job.id), message.header["req"]))
+
+    def _on_cancel(self, sender: bytes, message: Message) -> None:
+        job_id, req = message.header["job"], message.header["req"]
+        job = self._live_job(job_id)
+        if job is None:
+            if self.results.get(job_id) is not None:
+                raise ProtocolError("job_finished", f"job {job_id} has already ended")
+            raise ProtocolError("unknown_job", f"no job {job_id}")
+        if job.owner != sender:
+            raise ProtocolError("not_owner", f"job {job_id} belongs to another connection")
+        if job is self._running:
+            self.worker.cancel("cancelled by its owner")
+            return
+        self.jobs.remove(job_id)
+        self._finish(Cancelled(job_id, "cancelled by its owner", req), sender)
+
+    def _on_fetch(self, sender: bytes, message: Message) -> None:
+        job_id, req = message.header["job"], message.header["req"]
+        outcome = self.results.get(job_id)
+        if outcome is not None:
+            self._send(sender, dataclasses.replace(outcome, req=req))
+            return
+        job = self._live_job(job_id)
+        if job is None:
+            raise ProtocolError("unknown_job", f"no job {job_id}: it never existed here or its result expired")
+        job.owner = sender
+        self._send(sender, Accepted(job_id, self._jobs_ahead(job_id), req))
+
+    # --- jobs -----------------------------------------------------------------------------------------------
+
+    def _live_job(self, job_id: str) -> Job | None:
+        if self._running is not None and self._running.id == job_id:
+            return self._running
+        return self.jobs.get(job_id)
+
+    def _jobs_ahead(self, job_id: str) -> int:
+        if self._running is not None and self._running.id == job_id:
+            return 0
+        return self.jobs.position(job_id) + (self._running is not None)
+
+    def _start_next_job(self) -> None:
+        if self._running is not None or self._stopping:
+            return
+        job = self.jobs.pop()
+        if job is not None:
+            self._running = job
+            log.info("job %s started", job.id)
+            self.worker.start(job)
+
+    def _deliver(self, event: JobEvent) -> None:
+        """Called from the engine thread: queue the event and wake the loop."""
+        self._events.put(event)
+        os.write(self._bell_write, b"!")
+
+    def _handle_events(self) -> None:
+        try:
+            while os.read(self._bell_read, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        while not self._events.empty():
+            event = self._events.get()
+            if isinstance(event, Progress):
+                if self._running is not None and self._running.id == event.job:
+                    self._send(self._running.owner, event)
+                continue
+            if self._running is not None and self._running.id == event.job:
+                owner, self._running = self._running.owner, None
+                self._finish(event, owner)
+
+    def _finish(self, outcome: Outcome, owner: bytes) -> None:
+        """Keep a job's outcome for fetching and tell its owner, if still connected."""
+        log.info("job %s ended: %s", outcome.job, type(outcome).__name__.lower())
+        self.results.keep(outcome)
+        self._send(owner, outcome)
+
+    def _wind_down(self) -> None:
+        """Cancel the queue and the running job, telling each owner, before the socket closes."""
+        log.info("stopping: cancelling %d waiting job(s)", len(self.jobs))
+        for job in list(self.jobs):
+            self.jobs.remove(job.id)
+            self._send(job.owner, Cancelled(job.id, "the daemon is stopping"))
+        if self._running is not None:
+            self.worker.cancel("the daemon is stopping")
+            self.worker.join(STOP_WAIT_S)
+            self._handle_events()
+
+    # --- sending --------------------------------------------------------------------------------------------
+
+    def _send(self, recipient: bytes, event: JobEvent) -> None:
+        self._send_parts(recipient, event.to_parts())
+
+    def _send_parts(self, recipient: bytes, parts: list[Any]) -> None:
+        """Send to one client; a client that has gone away is skipped (ROUTER drops unroutable messages)."""
+        self._socket.send_multipart([recipient, *parts], copy=len(parts) == 1)

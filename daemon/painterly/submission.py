@@ -1,0 +1,60 @@
+"""Turning a checked `submit` message into a Job, refusing anything the engine could not run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from painterly_wire import ProtocolError
+from painterly_wire.messages import MAX_STYLES, Message, check_fields
+
+from painterly.jobs import Job, StyleRequest
+from painterly.presets import settings_for
+from painterly.style_library import StyleLibrary
+
+DEFAULT_PRESET = "quality"
+
+
+def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> Job:
+    """The Job a submit message asks for; ProtocolError (code bad_field, bad_image, unknown_style, bad_params)."""
+    header = message.header
+    content = message.pixels(header["content"], "content")
+    raw_styles = header["styles"]
+    if not 1 <= len(raw_styles) <= MAX_STYLES:
+        raise ProtocolError("bad_field", f"a job needs 1 to {MAX_STYLES} styles, not {len(raw_styles)}")
+    styles = [style_request(message, raw, f"styles[{index}]", library) for index, raw in enumerate(raw_styles)]
+    if sum(style.weight for style in styles) <= 0:
+        raise ProtocolError("bad_field", "the style weights add up to zero")
+    settings = settings_from_params(header["params"])
+    init = header.get("init_image")
+    init_image = None if init is None else message.pixels(init, "init_image")
+    if (settings.init == "image") != (init_image is not None):
+        raise ProtocolError("bad_params", "init 'image' and an init_image go together; send both or neither")
+    return Job(sender, sender, content, styles, settings, init_image)
+
+
+def style_request(message: Message, raw: Any, where: str, library: StyleLibrary) -> StyleRequest:
+    """One style of the blend: {weight, image} or {weight, library}."""
+    if not isinstance(raw, dict):
+        raise ProtocolError("bad_field", f"{where} must be a map")
+    check_fields(raw, {"weight": (float, int)}, where)
+    weight = float(raw["weight"])
+    if not 0 <= weight < float("inf"):
+        raise ProtocolError("bad_field", f"{where}.weight must be a finite number >= 0, not {weight}")
+    if "library" in raw:
+        check_fields(raw, {"library": (str,)}, where)
+        if library.path_of(raw["library"]) is None:
+            raise ProtocolError("unknown_style", f"the style library has no style named {raw['library']!r}")
+        return StyleRequest(weight, library=raw["library"])
+    if "image" not in raw:
+        raise ProtocolError("missing_field", f"{where} needs the field 'image' or 'library'")
+    return StyleRequest(weight, pixels=message.pixels(raw["image"], f"{where}.image"))
+
+
+def settings_from_params(params: dict[str, Any]) -> Any:
+    """Engine Settings from a params map: an optional preset name plus any setting overrides."""
+    overrides = dict(params)
+    preset = overrides.pop("preset", DEFAULT_PRESET)
+    try:
+        return settings_for(preset, overrides)
+    except (ValueError, TypeError) as error:
+        raise ProtocolError("bad_params", str(error)) from None
