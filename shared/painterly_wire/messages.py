@@ -141,9 +141,14 @@ def decode(parts: Sequence[Any], allowed_types: Sequence[str], max_frames: int) 
 def request_number(parts: Sequence[Any]) -> int | None:
     """The `req` of a message that failed its checks, if one can be read, so the error reply finds its request."""
     try:
-        req = unpack_header(bytes(parts[0])).get("req") if parts else None
+        return read_req(unpack_header(bytes(parts[0]))) if parts else None
     except ProtocolError:
         return None
+
+
+def read_req(header: dict[str, Any]) -> int | None:
+    """The request number in a header, or None when it has none (an event nobody asked for)."""
+    req = header.get("req")
     return req if isinstance(req, int) and not isinstance(req, bool) else None
 
 
@@ -152,7 +157,7 @@ def unpack_header(raw: bytes) -> dict[str, Any]:
     if len(raw) > MAX_HEADER_BYTES:
         raise ProtocolError("too_large", f"header of {len(raw)} bytes; at most {MAX_HEADER_BYTES} allowed")
     try:
-        header = msgpack.unpackb(raw, raw=False, strict_map_key=True, max_buffer_size=MAX_HEADER_BYTES)
+        header = msgpack.unpackb(raw, raw=False, strict_map_key=True)
     except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
         raise ProtocolError("bad_message", f"header is not valid msgpack: {error}") from None
     if not isinstance(header, dict):

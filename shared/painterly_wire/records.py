@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from painterly_wire.messages import Message, describe_pixels, encode
+from painterly_wire.messages import Message, describe_pixels, encode, read_req
 from painterly_wire.pixels import Pixels
+
+
+def with_req(header: dict[str, Any], req: int | None) -> dict[str, Any]:
+    """The header with the request number it answers, when it answers one."""
+    return header if req is None else {**header, "req": req}
 
 
 @dataclass(frozen=True)
@@ -71,20 +76,16 @@ class Result:
     job: str
     image: Pixels
     report: dict[str, Any] = field(default_factory=dict)
+    req: int | None = None
 
     def to_parts(self) -> list[Any]:
-        header = {
-            "type": "result",
-            "job": self.job,
-            "image": describe_pixels(self.image, 0),
-            "report": self.report,
-        }
-        return encode(header, [self.image.data])
+        header = {"type": "result", "job": self.job, "image": describe_pixels(self.image, 0), "report": self.report}
+        return encode(with_req(header, self.req), [self.image.data])
 
     @classmethod
     def from_message(cls, message: Message) -> Result:
         header = message.header
-        return cls(header["job"], message.pixels(header["image"], "image"), header["report"])
+        return cls(header["job"], message.pixels(header["image"], "image"), header["report"], read_req(header))
 
 
 @dataclass(frozen=True)
@@ -100,20 +101,13 @@ class Failed:
         header: dict[str, Any] = {"type": "error", "code": self.code, "message": self.message}
         if self.job is not None:
             header["job"] = self.job
-        if self.req is not None:
-            header["req"] = self.req
-        return encode(header)
+        return encode(with_req(header, self.req))
 
     @classmethod
     def from_message(cls, message: Message) -> Failed:
         header = message.header
-        job, req = header.get("job"), header.get("req")
-        return cls(
-            job if isinstance(job, str) else None,
-            header["code"],
-            header["message"],
-            req if isinstance(req, int) else None,
-        )
+        job = header.get("job")
+        return cls(job if isinstance(job, str) else None, header["code"], header["message"], read_req(header))
 
 
 @dataclass(frozen=True)
@@ -125,15 +119,12 @@ class Cancelled:
     req: int | None = None
 
     def to_parts(self) -> list[Any]:
-        header: dict[str, Any] = {"type": "cancelled", "job": self.job, "reason": self.reason}
-        if self.req is not None:
-            header["req"] = self.req
-        return encode(header)
+        header = {"type": "cancelled", "job": self.job, "reason": self.reason}
+        return encode(with_req(header, self.req))
 
     @classmethod
     def from_message(cls, message: Message) -> Cancelled:
-        req = message.header.get("req")
-        return cls(message.header["job"], message.header["reason"], req if isinstance(req, int) else None)
+        return cls(message.header["job"], message.header["reason"], read_req(message.header))
 
 
 JobEvent = Accepted | Progress | Result | Failed | Cancelled
