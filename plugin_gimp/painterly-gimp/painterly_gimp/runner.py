@@ -18,10 +18,12 @@ import time
 from typing import Any, BinaryIO
 
 from painterly_wire import (
+    Accepted,
     Cancelled,
     Client,
     DaemonUnavailable,
     Failed,
+    JobEvent,
     PainterlyError,
     Progress,
     Result,
@@ -32,6 +34,7 @@ from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_rec
 POLL_S = 0.2
 CANCEL_WAIT_S = 3.0
 START_WAIT_S = 90.0
+FINAL_EVENTS = (Result, Failed, Cancelled)
 
 
 def plugin_gone(stdin_fd: int) -> bool:
@@ -70,34 +73,47 @@ def cancel_job(client: Client, job_id: str) -> None:
     deadline = time.monotonic() + CANCEL_WAIT_S
     while time.monotonic() < deadline:
         for event in client.events(POLL_S):
-            if event.job == job_id and isinstance(event, (Cancelled, Failed, Result)):
+            if event.job == job_id and isinstance(event, FINAL_EVENTS):
                 return
+
+
+def relay(out: BinaryIO, record: dict[str, Any]) -> bool:
+    """Pass a record to the plug-in; False when the plug-in is gone (GIMP killed it)."""
+    try:
+        write_record(out, record)
+    except OSError:  # BrokenPipeError: nobody reads any more
+        return False
+    return True
+
+
+def record_for(event: JobEvent) -> dict[str, Any]:
+    """The record the plug-in gets for a job event."""
+    if isinstance(event, Progress):
+        return {"event": "progress", "step": event.step, "total": event.total}
+    if isinstance(event, Result):
+        return {"event": "result", "image": pixels_to_map(event.image)}
+    if isinstance(event, Failed):
+        return {"event": "failed", "code": event.code, "message": event.message}
+    if isinstance(event, Cancelled):
+        return {"event": "cancelled", "reason": event.reason}
+    return {"event": "accepted", "job": event.job}
 
 
 def follow_job(client: Client, job_id: str, stdin_fd: int, out: BinaryIO) -> None:
     """Relay the job's records until it ends; cancel it if the plug-in goes away first."""
     quiet_since = time.monotonic()
-    while True:
-        if plugin_gone(stdin_fd):
-            cancel_job(client, job_id)
-            return
+    while not plugin_gone(stdin_fd):
         events = [event for event in client.events(POLL_S) if event.job == job_id]
         if not events and time.monotonic() - quiet_since > client.timeout_s:
             client.hello()  # raises DaemonUnavailable when the daemon went away
             quiet_since = time.monotonic()
         for event in events:
             quiet_since = time.monotonic()
-            if isinstance(event, Progress):
-                write_record(out, {"event": "progress", "step": event.step, "total": event.total})
-            elif isinstance(event, Result):
-                write_record(out, {"event": "result", "image": pixels_to_map(event.image)})
+            if not relay(out, record_for(event)):
+                break  # the plug-in is gone; its end of stdin is closed too, so the loop ends
+            if isinstance(event, FINAL_EVENTS):
                 return
-            elif isinstance(event, Failed):
-                write_record(out, {"event": "failed", "code": event.code, "message": event.message})
-                return
-            elif isinstance(event, Cancelled):
-                write_record(out, {"event": "cancelled", "reason": event.reason})
-                return
+    cancel_job(client, job_id)
 
 
 def run(request: dict[str, Any], stdin_fd: int, out: BinaryIO) -> None:
@@ -108,12 +124,12 @@ def run(request: dict[str, Any], stdin_fd: int, out: BinaryIO) -> None:
             content = pixels_from_map(request["content"])
             styles = [style_from_map(style) for style in request["styles"]]
             job_id = client.submit(content, styles, request["params"])
-            write_record(out, {"event": "accepted", "job": job_id})
+            relay(out, record_for(Accepted(job_id, 0)))
             follow_job(client, job_id, stdin_fd, out)
     except DaemonUnavailable as error:
-        write_record(out, {"event": "failed", "code": "daemon_unavailable", "message": error.message})
+        relay(out, {"event": "failed", "code": "daemon_unavailable", "message": error.message})
     except PainterlyError as error:
-        write_record(out, {"event": "failed", "code": error.code, "message": error.message})
+        relay(out, {"event": "failed", "code": error.code, "message": error.message})
 
 
 def main() -> int:
