@@ -1,0 +1,12 @@
+"""Painterly for Krita: Filters > Artistic > Neural Style Transfer.
+
+Importing the package puts the vendored packages (pyzmq, msgpack, painterly_wire) first on sys.path and
+registers the extension with Krita.
+"""
+
+import sys
+from pathlib import Path
+
+VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
+if VENDOR_DIR.is_dir() and str(VENDOR_DIR) not in sys.path:
+    sys.path.insert(0, str(VENDOR_DIR))
