@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys, PainterlyError, Pixels, Progress, StyleSpec
+from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys, PainterlyError, Pixels, StyleSpec
 
 from painterly.curve_keys import (
     DaemonKeys,
@@ -19,11 +18,9 @@ from painterly.curve_keys import (
     default_keys_folder,
     require_safe_bind,
 )
-from painterly.images import ImageError, load_picture, picture_from_pixels, pixels_from_picture, save_picture
+from painterly.images import ImageError, load_picture, picture_from_pixels, pixels_from_picture
 from painterly.jobs import JobQueue
 from painterly.results import ResultStore
-
-PARAMETER_ARGS = ("preset", "size", "iterations", "content_weight", "style_weight", "preserve_colors", "init", "seed")
 
 
 def add_daemon_commands(subparsers: Any) -> None:
@@ -131,27 +128,38 @@ def keys_command(args: argparse.Namespace) -> int:
 
 def stylize_via_daemon(args: argparse.Namespace) -> int:
     """`painterly stylize ... --endpoint E`: the same job, run by a daemon; writes the same output and report."""
+    from painterly.cli import job_overrides, write_outputs
+    from painterly.progress_bar import ProgressBar
+
     try:
-        content = wire_pixels(args.content)
         weights = args.style_weights or [1.0] * len(args.styles)
         if len(weights) != len(args.styles):
-            return fail(f"{len(args.styles)} styles but {len(weights)} style weights")
+            return fail(f"{len(weights)} style weights given for {len(args.styles)} styles")
+        content = wire_pixels(args.content)
         styles = [
             StyleSpec(weight, pixels=wire_pixels(path)) for path, weight in zip(args.styles, weights, strict=True)
         ]
-        params = {name: getattr(args, name) for name in PARAMETER_ARGS if getattr(args, name, None) is not None}
-        with client_for(args) as client:
-            result = client.stylize(content, styles, params, on_progress=show_progress)
-        print(file=sys.stderr)
+        params = {"preset": args.preset, **job_overrides(args)}
+        init = wire_pixels(args.init) if params["init"] == "image" else None
+        bar = ProgressBar()
+        try:
+            with client_for(args) as client:
+                result = client.stylize(
+                    content,
+                    styles,
+                    params,
+                    on_progress=lambda p: bar.update(p.step, p.total, p.cost, p.elapsed_s),
+                    init=init,
+                )
+        finally:
+            bar.close()
         image = result.image
-        save_picture(
-            picture_from_pixels(image.data, image.width, image.height, image.channels, image.dtype), args.output
-        )
-        if args.report:
-            Path(args.report).write_text(json.dumps(result.report, indent=2) + "\n")
+        picture = picture_from_pixels(image.data, image.width, image.height, image.channels, image.dtype)
+        write_outputs(picture, args.output, result.report, args.report)
     except (PainterlyError, ImageError, ValueError, OSError) as error:
         return fail(str(error))
-    print(f"wrote {args.output}")
+    steps, seconds = result.report.get("steps", 0), result.report.get("seconds", 0.0)
+    print(f"wrote {args.output} ({image.width}x{image.height}, {steps} steps in {seconds:.1f} s, via {args.endpoint})")
     return 0
 
 
@@ -160,15 +168,3 @@ def wire_pixels(path: str | Path) -> Pixels:
     picture = load_picture(path)
     data, channels = pixels_from_picture(picture, "u16")
     return Pixels(*picture.size, channels, "u16", data)
-
-
-def show_progress(progress: Progress) -> None:
-    """One progress line on stderr, redrawn in place."""
-    done = progress.step / max(progress.total, 1)
-    bar = "#" * int(done * 30)
-    print(
-        f"\r[{bar:<30}] {progress.step}/{progress.total}  cost {progress.cost:.4g}  eta {progress.eta_s:.0f} s",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )

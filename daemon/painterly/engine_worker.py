@@ -118,6 +118,8 @@ class EngineWorker:
                 preview = pixels_of(Picture(progress.preview(PREVIEW_SIDE)), "u8")
             seconds_per_step = progress.elapsed_s / max(progress.step, 1)
             eta_s = seconds_per_step * (progress.total - progress.step)
-            self.deliver(Progress(job_id, progress.step, progress.total, progress.cost, eta_s, preview))
+            self.deliver(
+                Progress(job_id, progress.step, progress.total, progress.cost, progress.elapsed_s, eta_s, preview)
+            )
 
         return report

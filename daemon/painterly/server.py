@@ -155,6 +155,7 @@ class Daemon:
             {
                 "name": entry.name,
                 "title": entry.title,
+                "artist": entry.artist,
                 "width": entry.width,
                 "height": entry.height,
                 "thumbnail": describe_pixels(entry.thumbnail, index),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
@@ -30,10 +31,11 @@ def user_styles_folder() -> Path:
 
 @dataclass(frozen=True)
 class LibraryEntry:
-    """One style painting: its name for requests, a title for people, its size and a small thumbnail."""
+    """One style painting: its name for requests, title and artist for people, its size and a small thumbnail."""
 
     name: str
     title: str
+    artist: str
     path: Path
     width: int
     height: int
@@ -45,7 +47,19 @@ def title_from_file_name(stem: str) -> str:
     return " - ".join(part.replace("_", " ").strip().title() for part in stem.split("-"))
 
 
-def read_entry(path: Path, name: str) -> LibraryEntry:
+def read_index(folder: Path) -> dict[str, dict[str, str]]:
+    """Titles and artists by file stem from a folder's index.json (a list of {name, title, artist}), if any."""
+    try:
+        listed = json.loads((folder / "index.json").read_text())
+        return {item["name"]: item for item in listed if isinstance(item, dict) and "name" in item}
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, TypeError) as error:
+        log.warning("ignoring %s: %s", folder / "index.json", error)
+        return {}
+
+
+def read_entry(path: Path, name: str, index: dict[str, dict[str, str]]) -> LibraryEntry:
     """A library entry for an image file; raises OSError or UnidentifiedImageError for unreadable files."""
     with Image.open(path) as image:
         width, height = image.size
@@ -53,7 +67,9 @@ def read_entry(path: Path, name: str) -> LibraryEntry:
         small = image.convert("RGB")
         small.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
     thumbnail = Pixels(small.width, small.height, 3, "u8", small.tobytes())
-    return LibraryEntry(name, title_from_file_name(path.stem), path, width, height, thumbnail)
+    known = index.get(path.stem, {})
+    title = str(known.get("title") or title_from_file_name(path.stem))
+    return LibraryEntry(name, title, str(known.get("artist", "")), path, width, height, thumbnail)
 
 
 class StyleLibrary:
@@ -74,10 +90,11 @@ class StyleLibrary:
         for folder, prefix in ((self.built_in, ""), (self.user, USER_PREFIX)):
             if not folder.is_dir():
                 continue
+            index = read_index(folder)
             for path in sorted(folder.iterdir()):
                 if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
                     continue
-                entry = self._entry(path, prefix + path.stem)
+                entry = self._entry(path, prefix + path.stem, index)
                 if entry is not None:
                     found.append(entry)
         return found
@@ -93,11 +110,11 @@ class StyleLibrary:
             raise KeyError(name)
         return load_picture(path)
 
-    def _entry(self, path: Path, name: str) -> LibraryEntry | None:
+    def _entry(self, path: Path, name: str, index: dict[str, dict[str, str]]) -> LibraryEntry | None:
         key = (path, path.stat().st_mtime)
         if key not in self._cache:
             try:
-                self._cache[key] = read_entry(path, name)
+                self._cache[key] = read_entry(path, name, index)
             except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
                 log.warning("skipping style %s: %s", path, error)
                 return None

@@ -22,7 +22,9 @@ from painterly_wire.messages import (
     MAX_IMAGE_BYTES,
     MAX_REPLY_FRAMES,
     REPLY_TYPES,
+    STYLE_ENTRY_FIELDS,
     Message,
+    check_fields,
     decode,
     describe_pixels,
     encode,
@@ -55,6 +57,7 @@ class LibraryStyle:
     width: int
     height: int
     thumbnail: Pixels
+    artist: str = ""
 
 
 class Client:
@@ -103,12 +106,22 @@ class Client:
         for index, entry in enumerate(reply.header["styles"]):
             if not isinstance(entry, dict):
                 raise ProtocolError("bad_field", f"styles[{index}] is not a map")
-            thumbnail = reply.pixels(entry.get("thumbnail"), f"styles[{index}].thumbnail")
-            styles.append(LibraryStyle(entry["name"], entry["title"], entry["width"], entry["height"], thumbnail))
+            check_fields(entry, STYLE_ENTRY_FIELDS, f"styles[{index}]")
+            thumbnail = reply.pixels(entry["thumbnail"], f"styles[{index}].thumbnail")
+            artist = entry.get("artist") if isinstance(entry.get("artist"), str) else ""
+            styles.append(
+                LibraryStyle(entry["name"], entry["title"], entry["width"], entry["height"], thumbnail, artist)
+            )
         return styles
 
-    def submit(self, content: Pixels, styles: Sequence[StyleSpec], params: dict[str, Any]) -> str:
-        """Queue a job and return its id; its events then arrive through events()."""
+    def submit(
+        self, content: Pixels, styles: Sequence[StyleSpec], params: dict[str, Any], init: Pixels | None = None
+    ) -> str:
+        """Queue a job and return its id; its events then arrive through events().
+
+        `params` holds an optional "preset" and any engine settings; `init` is the starting image
+        when params["init"] is "image".
+        """
         frames = [content.data]
         described = []
         for style in styles:
@@ -117,12 +130,10 @@ class Client:
             else:
                 frames.append(style.pixels.data)
                 described.append({"weight": style.weight, "image": describe_pixels(style.pixels, len(frames) - 1)})
-        header = {
-            "type": "submit",
-            "content": describe_pixels(content, 0),
-            "styles": described,
-            "params": params,
-        }
+        header = {"type": "submit", "content": describe_pixels(content, 0), "styles": described, "params": params}
+        if init is not None:
+            frames.append(init.data)
+            header["init_image"] = describe_pixels(init, len(frames) - 1)
         return self._request(header, "accepted", frames).header["job"]
 
     def cancel(self, job_id: str) -> None:
@@ -154,9 +165,10 @@ class Client:
         styles: Sequence[StyleSpec],
         params: dict[str, Any],
         on_progress: Callable[[Progress], None] | None = None,
+        init: Pixels | None = None,
     ) -> Result:
         """Run a job to the end; Ctrl-C cancels it. Raises JobFailed, JobCancelled or DaemonUnavailable."""
-        job_id = self.submit(content, styles, params)
+        job_id = self.submit(content, styles, params, init)
         try:
             return self.wait(job_id, on_progress)
         except KeyboardInterrupt:

@@ -47,7 +47,14 @@ REQUIRED_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     },
     "styles": {"req": (int,), "styles": (list,)},
     "accepted": {"req": (int,), "job": (str,), "position": (int,)},
-    "progress": {"job": (str,), "step": (int,), "total": (int,), "cost": (float, int), "eta_s": (float, int)},
+    "progress": {
+        "job": (str,),
+        "step": (int,),
+        "total": (int,),
+        "cost": (float, int),
+        "elapsed_s": (float, int),
+        "eta_s": (float, int),
+    },
     "result": {"job": (str,), "image": (dict,), "report": (dict,)},
     "error": {"code": (str,), "message": (str,)},
     "cancelled": {"job": (str,), "reason": (str,)},
@@ -59,6 +66,13 @@ PIXEL_FIELDS: dict[str, tuple[type, ...]] = {
     "channels": (int,),
     "dtype": (str,),
     "order": (str,),
+}
+STYLE_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "title": (str,),
+    "width": (int,),
+    "height": (int,),
+    "thumbnail": (dict,),
 }
 CHANNEL_ORDERS = {1: "gray", 2: "gray+alpha", 3: "RGB", 4: "RGBA"}
 

@@ -33,12 +33,13 @@ class Accepted:
 
 @dataclass(frozen=True)
 class Progress:
-    """One optimisation step done: cost so far, estimated seconds left, and now and then a small preview."""
+    """One optimisation step done: its cost, seconds spent and left, and now and then a small preview."""
 
     job: str
     step: int
     total: int
     cost: float
+    elapsed_s: float
     eta_s: float
     preview: Pixels | None = None
 
@@ -49,6 +50,7 @@ class Progress:
             "step": self.step,
             "total": self.total,
             "cost": float(self.cost),
+            "elapsed_s": float(self.elapsed_s),
             "eta_s": float(self.eta_s),
         }
         if self.preview is None:
@@ -64,6 +66,7 @@ class Progress:
             header["step"],
             header["total"],
             float(header["cost"]),
+            float(header["elapsed_s"]),
             float(header["eta_s"]),
             None if preview is None else message.pixels(preview, "preview"),
         )
