@@ -39,16 +39,23 @@ def _cpu_has_native_bf16() -> bool:
 
 def choose_device(name: str = "auto") -> torch.device:
     """Resolve a device name; `auto` picks CUDA, then MPS, then CPU. Raises ValueError when unavailable."""
-    if name not in DEVICE_CHOICES:
-        raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICE_CHOICES)}")
+    if name.split(":")[0] not in DEVICE_CHOICES or (":" in name and not name.startswith("cuda:")):
+        raise ValueError(f"unknown device {name!r}: choose one of {', '.join(DEVICE_CHOICES)} (or cuda:N)")
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
         if torch.backends.mps.is_available():
             return torch.device("mps")
         return torch.device("cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' requested but this PyTorch build sees no CUDA GPU")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {name!r} requested but this PyTorch build sees no CUDA GPU")
+        try:
+            index = int(name.partition(":")[2] or 0)
+        except ValueError:
+            raise ValueError(f"unknown device {name!r}: write cuda:N with a GPU number") from None
+        if not 0 <= index < torch.cuda.device_count():
+            raise ValueError(f"device {name!r}: there are {torch.cuda.device_count()} CUDA GPUs")
     if name == "mps" and not torch.backends.mps.is_available():
         raise ValueError("device 'mps' requested but Apple's Metal backend is not available here")
     return torch.device(name)

@@ -1,0 +1,160 @@
+"""The engine with real VGG-19 weights on small images: costs, optimisation, features, cancel."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from painterly import losses
+from painterly.colour import to_yiq
+from painterly.engine import Cancelled, CancelToken, StyleSource, seed_costs, stylize
+from painterly.images import resize
+from painterly.presets import SettingError, settings_for
+
+CONTENT = "content/tubingen.jpg"
+STARRY = "style/starry_night.jpg"
+SCREAM = "style/the_scream.jpg"
+
+
+def test_costs_match_the_origin_formulas_computed_by_hand():
+    torch.manual_seed(0)
+    a_c, a_g, a_s = (torch.rand(1, 3, 2, 4) for _ in range(3))
+    n_c, n_h, n_w = 3, 2, 4
+    by_hand_content = sum(
+        (a_c[0, c, h, w] - a_g[0, c, h, w]) ** 2 for c in range(n_c) for h in range(n_h) for w in range(n_w)
+    ) / (4 * n_h * n_w * n_c)
+
+    def raw_gram(a):
+        return [
+            [sum(a[0, i, h, w] * a[0, j, h, w] for h in range(n_h) for w in range(n_w)) for j in range(3)]
+            for i in range(3)
+        ]
+
+    gram_s, gram_g = raw_gram(a_s), raw_gram(a_g)
+    by_hand_style = sum((gram_s[i][j] - gram_g[i][j]) ** 2 for i in range(3) for j in range(3)) / (
+        4 * n_c**2 * (n_h * n_w) ** 2
+    )
+    assert losses.content_cost(a_c, a_g).item() == pytest.approx(float(by_hand_content), rel=1e-5)
+    assert losses.style_cost(losses.gram(a_s), a_g).item() == pytest.approx(float(by_hand_style), rel=1e-5)
+
+
+@pytest.mark.parametrize("preset", ["seed", "quality"])
+def test_optimisation_lowers_the_seed_cost(model, test_image, preset):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    settings = settings_for(preset, {"iterations": 12, "coarse_iterations": 4, "size": 64, "seed": 1})
+    before = seed_costs(model, content, content, [StyleSource(style)], 1.0)["J"]
+    result = stylize(model, content, [StyleSource(style)], settings)
+    assert result.report["J"] < 0.7 * before
+    assert result.report["steps"] == settings.iterations + (len(settings.scales) - 1) * settings.coarse_iterations
+    assert result.image.min() >= 0 and result.image.max() <= 1
+
+
+def test_progress_reports_every_step_and_keeps_the_best_iterate(model, test_image):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    seen = []
+    settings = settings_for("seed", {"iterations": 8, "size": 48, "seed": 3, "learning_rate": 0.3})
+    result = stylize(model, content, [StyleSource(style)], settings, on_progress=seen.append)
+    assert [p.step for p in seen] == list(range(1, 9))
+    assert all(p.total == 8 for p in seen)
+    preview = seen[-1].preview(24)
+    assert preview.shape[0] == 3 and max(preview.shape[1:]) == 24
+    best = min(seen, key=lambda p: p.cost)
+    assert result.report["best_step"] <= best.step + 1
+
+
+def test_preserve_colors_keeps_the_contents_chroma(model, test_image):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    chroma = to_yiq(content)[1:]
+    runs = {
+        keep: stylize(
+            model,
+            content,
+            [StyleSource(style)],
+            settings_for("fast", {"iterations": 10, "size": 64, "preserve_colors": keep, "seed": 2}),
+        ).image
+        for keep in (False, True)
+    }
+    kept_error = (to_yiq(runs[True])[1:] - chroma).abs().mean().item()
+    free_error = (to_yiq(runs[False])[1:] - chroma).abs().mean().item()
+    assert kept_error < 0.02
+    assert free_error > 3 * kept_error
+
+
+def test_blend_weights_move_the_result_between_two_styles(model, test_image):
+    content, starry, scream = test_image(CONTENT), test_image(STARRY), test_image(SCREAM)
+
+    def distance_to(result_image, style):
+        return seed_costs(model, result_image, content, [StyleSource(style)], 1.0)["J_style"]
+
+    ratios = []
+    for weight in (1.0, 0.5, 0.0):
+        styles = [StyleSource(starry, weight), StyleSource(scream, 1.0 - weight)]
+        image = stylize(model, content, styles, settings_for("fast", {"iterations": 15, "size": 64, "seed": 4})).image
+        ratios.append(distance_to(image, starry) / distance_to(image, scream))
+    assert ratios[0] < ratios[1] < ratios[2]
+
+
+@pytest.mark.parametrize("preset", ["seed", "fast"])
+def test_cancel_stops_within_one_step(model, test_image, preset):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    token, steps = CancelToken(), []
+
+    def on_progress(progress):
+        steps.append(progress.step)
+        if progress.step == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        stylize(
+            model,
+            content,
+            [StyleSource(style)],
+            settings_for(preset, {"iterations": 50, "size": 48}),
+            on_progress,
+            token,
+        )
+    assert steps == [1, 2, 3]
+
+
+def test_same_seed_gives_the_same_image(model, test_image):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    settings = settings_for("seed", {"iterations": 4, "size": 48, "seed": 7, "init": "noise"})
+    first = stylize(model, content, [StyleSource(style)], settings).image
+    second = stylize(model, content, [StyleSource(style)], settings).image
+    assert torch.equal(first, second)
+
+
+def test_bf16_convolutions_give_the_fp32_result_within_tolerance(weights_path, test_image):
+    from painterly.engine import load_model
+
+    content, style = test_image(CONTENT), test_image(STARRY)
+    settings = settings_for("fast", {"iterations": 15, "size": 64, "seed": 5})
+    costs = {
+        precision: stylize(
+            load_model(str(weights_path), "cpu", precision), content, [StyleSource(style)], settings
+        ).report["J"]
+        for precision in ("float32", "bfloat16")
+    }
+    assert costs["bfloat16"] == pytest.approx(costs["float32"], rel=0.25)
+
+
+def test_output_size_is_independent_of_input_size(model, test_image):
+    content, style = test_image(CONTENT, 80), test_image(STARRY)
+    result = stylize(model, content, [StyleSource(style)], settings_for("fast", {"iterations": 1, "size": 40}))
+    assert max(result.image.shape[1:]) == 40
+    assert result.image.shape[2] / result.image.shape[1] == pytest.approx(content.shape[2] / content.shape[1], 0.05)
+
+
+def test_bad_settings_and_inputs_are_refused_with_a_message(model, test_image):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    with pytest.raises(SettingError, match="unknown setting 'colour'"):
+        settings_for("fast", {"colour": 1})
+    with pytest.raises(SettingError, match="unknown layer 'conv9_1'"):
+        settings_for("fast", {"style_layers": {"conv9_1": 1.0}})
+    with pytest.raises(SettingError, match="unknown preset"):
+        settings_for("best")
+    with pytest.raises(ValueError, match="not all zero"):
+        stylize(model, content, [StyleSource(style, 0.0)], settings_for("fast", {"iterations": 1}))
+    with pytest.raises(ValueError, match="RGB"):
+        stylize(model, content[:1], [StyleSource(style)], settings_for("fast", {"iterations": 1}))
+    assert resize(content, 10, 8).shape == (3, 8, 10)
