@@ -41,7 +41,7 @@ def photo(tmp_path, test_image):
 def test_stylize_writes_the_image_and_the_report(painterly, photo, tmp_path):
     style = photo.parent / "style.jpg"
     Image.open(photo).rotate(90).save(style)
-    rc, out, err = painterly(
+    rc, _, err = painterly(
         "stylize",
         photo,
         style,
@@ -133,8 +133,6 @@ def test_zero_pixel_image_is_refused(painterly, photo, tmp_path):
 
 
 def test_demo_runs_on_the_built_in_example(painterly, tmp_path):
-    rc, out, err = painterly(
-        "demo", "-o", tmp_path / "demo.png", "--preset", "fast", "--iterations", "2", "--size", "48"
-    )
+    rc, _, err = painterly("demo", "-o", tmp_path / "demo.png", "--preset", "fast", "--iterations", "2", "--size", "48")
     assert rc == 0, err
     assert Image.open(tmp_path / "demo.png").size[0] == 48
