@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from painterly.install import krita
+from painterly.install import gimp, krita
 from painterly.install.installer import EditorInstaller, InstallError
 
-EDITORS: tuple[EditorInstaller, ...] = (krita.INSTALLER,)
+EDITORS: tuple[EditorInstaller, ...] = (krita.INSTALLER, gimp.INSTALLER)
 
 __all__ = ["EDITORS", "EditorInstaller", "InstallError", "add_install_commands"]
 

@@ -1,0 +1,117 @@
+"""`painterly install gimp`: the plug-in folder in GIMP 3's user plug-ins folder, executable, with pyzmq, msgpack
+and painterly_wire vendored for the Python that GIMP runs its plug-ins with."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+from pathlib import Path
+
+from painterly.install.installer import EditorInstaller, InstallError
+from painterly.install.manifest import MANIFEST_NAME, Manifest
+from painterly.install.vendor import platform_tags, python_version, vendor_runtime
+
+PLUGIN_NAME = "painterly-gimp"
+PLUGIN_SOURCE = Path(__file__).resolve().parents[3] / "plugin_gimp" / PLUGIN_NAME
+GIMP_PROGRAMS = ("gimp-3.0", "gimp-console-3.0")
+SYSTEM_PYTHON = "/usr/bin/python3"  # Linux GIMP 3 packages run Python plug-ins with the system python3
+
+
+def default_plugin_dir() -> Path:
+    """GIMP 3's user plug-ins folder on this OS ($GIMP3_DIRECTORY/plug-ins when that is set)."""
+    if os.environ.get("GIMP3_DIRECTORY"):
+        return Path(os.environ["GIMP3_DIRECTORY"]) / "plug-ins"
+    system = platform.system()
+    if system == "Windows":
+        config = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif system == "Darwin":
+        config = Path.home() / "Library" / "Application Support"
+    else:
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config / "GIMP" / "3.0" / "plug-ins"
+
+
+def detect_gimp_python() -> str | None:
+    """The "3.Y" of the Python a GIMP 3 installed here (Linux packages) runs plug-ins with; None if unknown."""
+    if platform.system() != "Linux" or not any(shutil.which(program) for program in GIMP_PROGRAMS):
+        return None
+    try:
+        done = subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `painterly install gimp` and `painterly uninstall gimp`."""
+    parser.add_argument("--plugin-dir", type=Path, help=f"GIMP 3's plug-ins folder (default: {default_plugin_dir()})")
+    parser.add_argument(
+        "--python-version",
+        type=python_version,
+        help="the Python version GIMP runs plug-ins with, e.g. 3.13 (default: detected for Linux packages)",
+    )
+    parser.add_argument(
+        "--wheels", type=Path, help="install pyzmq and msgpack from the wheels in this folder, not the package index"
+    )
+
+
+def install(args: argparse.Namespace) -> str:
+    """Copy the plug-in folder, make it executable and vendor its packages; undo everything if a step fails."""
+    plugins = args.plugin_dir or default_plugin_dir()
+    target_python = args.python_version or detect_gimp_python()
+    if target_python is None:
+        raise InstallError(
+            "cannot tell which Python your GIMP 3 runs plug-ins with; pass --python-version (e.g. 3.13 for "
+            "Debian 13 / Ubuntu 25.04 packages; in GIMP, Filters > Development > Python-Fu > Console shows it)"
+        )
+    if not (PLUGIN_SOURCE / f"{PLUGIN_NAME}.py").is_file():
+        raise InstallError(f"the GIMP plug-in sources are missing from {PLUGIN_SOURCE}")
+    replaced = _uninstall_existing(plugins)
+    target = plugins / PLUGIN_NAME
+    if target.exists():
+        raise InstallError(f"{target} exists but was not installed by `painterly install gimp`; move it away first")
+    manifest = Manifest("gimp")
+    try:
+        manifest.make_folders(plugins)
+        manifest.copy_tree(PLUGIN_SOURCE, target, shutil.ignore_patterns("__pycache__", "*.pyc", "vendor"))
+        entry = target / f"{PLUGIN_NAME}.py"
+        entry.chmod(entry.stat().st_mode | 0o111)
+        vendor_runtime(target, target_python, manifest, platform_tags(), args.wheels)
+        manifest.save(target / MANIFEST_NAME)
+    except BaseException:
+        manifest.remove_paths()
+        raise
+    verb = "updated" if replaced else "installed"
+    return (
+        f"{verb} the GIMP plug-in in {target} (packages for Python {target_python}); restart GIMP, then use "
+        "Filters > Artistic > Neural Style Transfer"
+    )
+
+
+def uninstall(args: argparse.Namespace) -> str:
+    """Remove what install recorded in its manifest."""
+    plugins = args.plugin_dir or default_plugin_dir()
+    if not _uninstall_existing(plugins):
+        raise InstallError(f"no Painterly plug-in installed by `painterly install gimp` in {plugins}")
+    return f"removed the GIMP plug-in from {plugins}"
+
+
+def _uninstall_existing(plugins: Path) -> bool:
+    """Remove a previous install found in `plugins`; False when there is none."""
+    record = plugins / PLUGIN_NAME / MANIFEST_NAME
+    if not record.is_file():
+        return False
+    Manifest.load(record).remove_paths()
+    return True
+
+
+INSTALLER = EditorInstaller("gimp", "GIMP 3", add_arguments, install, uninstall)
