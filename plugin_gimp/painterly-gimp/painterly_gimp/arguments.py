@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gi.repository import Gimp, GObject
+
 from painterly_wire import DEFAULT_ENDPOINT
 
 PROCEDURE_NAME = "plug-in-painterly-style-transfer"

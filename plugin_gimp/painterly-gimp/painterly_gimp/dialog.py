@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from gi.repository import Gimp, GimpUi, Gtk
-from painterly_wire import Client, LibraryStyle, PainterlyError
 
 from painterly_gimp.arguments import JobRequest
+from painterly_wire import Client, LibraryStyle, PainterlyError
 
 LIBRARY_TIMEOUT_S = 2.0
 

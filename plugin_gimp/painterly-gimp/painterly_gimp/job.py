@@ -7,12 +7,12 @@ import sys
 from typing import Any
 
 from gi.repository import Gimp
-from painterly_wire import Pixels, StyleSpec
 
 from painterly_gimp.arguments import JobRequest
 from painterly_gimp.errors import ArtistError
 from painterly_gimp.location import PLUGIN_DIR
 from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, style_to_map, write_record
+from painterly_wire import Pixels, StyleSpec
 
 DAEMON_TIMEOUT_S = 5.0
 

@@ -6,6 +6,7 @@ import struct
 from typing import Any, BinaryIO
 
 import msgpack
+
 from painterly_wire import Pixels, StyleSpec
 
 LENGTH = struct.Struct("<Q")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from gi.repository import Gegl, Gimp
-from painterly_wire import Pixels
 
 from painterly_gimp.formats import babl_format
 from painterly_gimp.source import SourceRegion
+from painterly_wire import Pixels
 
 
 def add_result_layer(image: Gimp.Image, region: SourceRegion, result: Pixels, name: str) -> Gimp.Layer:

@@ -17,6 +17,7 @@ import sys
 import time
 from typing import Any, BinaryIO
 
+from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, style_from_map, write_record
 from painterly_wire import (
     Accepted,
     Cancelled,
@@ -28,8 +29,6 @@ from painterly_wire import (
     Progress,
     Result,
 )
-
-from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, style_from_map, write_record
 
 POLL_S = 0.2
 CANCEL_WAIT_S = 3.0

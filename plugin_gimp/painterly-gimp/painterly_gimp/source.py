@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gi.repository import Gegl, Gimp
-from painterly_wire import Pixels
 
 from painterly_gimp.errors import ArtistError
 from painterly_gimp.formats import babl_format, wire_dtype_for_precision
+from painterly_wire import Pixels
 
 CHANNELS = 4  # RGBA whatever the image mode: GEGL converts grayscale to RGB and back
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from gi.repository import Gegl, Gimp, Gio, GLib
-from painterly_wire import Pixels, StyleSpec
 
 from painterly_gimp.arguments import StyleSource
 from painterly_gimp.errors import ArtistError
 from painterly_gimp.formats import babl_format
+from painterly_wire import Pixels, StyleSpec
 
 MAX_STYLE_SIDE = 1024  # larger style images are scaled down before sending; the daemon scales them anyway
 
