@@ -65,7 +65,11 @@ class Manifest:
             raise InstallError(f"cannot read the install record {path}: {error}") from None
 
     def remove_paths(self) -> list[str]:
-        """Delete the recorded files, then the recorded folders that are empty; return what had to stay."""
+        """Delete the recorded files, then the recorded folders that are empty; return what had to stay.
+
+        The bytecode caches (`__pycache__`) the editor's Python wrote beside recorded modules go too: they exist
+        only because of the installed files.
+        """
         for name in self.files:
             Path(name).unlink(missing_ok=True)
         kept = []
@@ -73,6 +77,7 @@ class Manifest:
             folder = Path(name)
             if not folder.is_dir():
                 continue
+            shutil.rmtree(folder / "__pycache__", ignore_errors=True)
             if any(folder.iterdir()):
                 kept.append(name)
             else:
