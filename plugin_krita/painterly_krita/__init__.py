@@ -10,3 +10,9 @@ from pathlib import Path
 VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
 if VENDOR_DIR.is_dir() and str(VENDOR_DIR) not in sys.path:
     sys.path.insert(0, str(VENDOR_DIR))
+
+from krita import Krita  # noqa: E402 - after the vendored packages are on sys.path
+
+from painterly_krita.extension import PainterlyExtension  # noqa: E402
+
+Krita.instance().addExtension(PainterlyExtension(Krita.instance()))

@@ -1,0 +1,87 @@
+"""The Krita extension: Filters > Artistic > "Neural Style Transfer..." and "Repeat Last Style Transfer"."""
+
+from __future__ import annotations
+
+from krita import Extension, Krita
+from PyQt5.QtWidgets import QDialog, QMessageBox
+
+from painterly_krita.errors import ArtistError
+from painterly_krita.settings import TransferSettings, load_settings, save_settings
+from painterly_krita.transfer import TITLE, StyleTransferRun
+
+MENU = "Filter/artistic_filters"
+TRANSFER_ACTION = "painterly_style_transfer"
+REPEAT_ACTION = "painterly_repeat_style_transfer"
+
+
+class PainterlyExtension(Extension):
+    """Adds the two actions and runs at most one style transfer at a time."""
+
+    def __init__(self, parent) -> None:
+        super().__init__(parent)
+        self.run: StyleTransferRun | None = None
+
+    def setup(self) -> None:
+        pass
+
+    def createActions(self, window) -> None:
+        window.createAction(TRANSFER_ACTION, "Neural Style Transfer...", MENU).triggered.connect(self.open_dialog)
+        window.createAction(REPEAT_ACTION, "Repeat Last Style Transfer", MENU).triggered.connect(self.repeat_last)
+
+    def open_dialog(self) -> None:
+        """Ask for the settings, remember them, and run the filter on the active layer."""
+        from painterly_krita.dialog import StyleTransferDialog
+
+        if not self._may_start():
+            return
+        dialog = StyleTransferDialog(load_settings() or TransferSettings(), _main_window())
+        if dialog.exec() != QDialog.Accepted:
+            return
+        settings = dialog.settings()
+        save_settings(settings)
+        self._start(settings)
+
+    def repeat_last(self) -> None:
+        """Run again with the remembered settings; with none remembered yet, open the dialog."""
+        settings = load_settings()
+        if settings is None:
+            self.open_dialog()
+        elif self._may_start():
+            self._start(settings)
+
+    def _may_start(self) -> bool:
+        if self.run is not None and not self.run.ended:
+            _tell("A style transfer is already running; wait for it or cancel it first.")
+            return False
+        return True
+
+    def _start(self, settings: TransferSettings) -> None:
+        try:
+            document, node = active_paint_layer()
+            run = StyleTransferRun(_main_window(), document, node, settings)
+            run.start()
+        except ArtistError as error:
+            _tell(str(error))
+            return
+        self.run = run
+
+
+def active_paint_layer():
+    """The active document and its active layer; ArtistError unless that is a paint layer."""
+    document = Krita.instance().activeDocument()
+    if document is None:
+        raise ArtistError("Open an image first: the filter paints its active layer.")
+    node = document.activeNode()
+    if node is None or node.type() != "paintlayer":
+        kind = "nothing" if node is None else f"a {node.type()}"
+        raise ArtistError(f"Select a paint layer to stylize (the active layer is {kind}).")
+    return document, node
+
+
+def _main_window():
+    window = Krita.instance().activeWindow()
+    return None if window is None else window.qwindow()
+
+
+def _tell(message: str) -> None:
+    QMessageBox.warning(_main_window(), TITLE, message)

@@ -1,0 +1,109 @@
+"""One style-transfer job on the daemon, driven from Qt's event loop so Krita never waits on the socket.
+
+The client's ZMQ_FD is watched by a QSocketNotifier (plus a slow timer, as the FD is edge-triggered); every
+wake-up drains the waiting records and turns them into Qt signals. A daemon that goes quiet is asked `hello`
+with a short timeout; no answer ends the job with a message instead of a hang.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PyQt5.QtCore import QObject, QSocketNotifier, QTimer, pyqtSignal
+
+from painterly_wire import Cancelled, Client, Failed, PainterlyError, Progress, Result
+
+POLL_INTERVAL_MS = 250
+QUIET_LIMIT_S = 10.0
+ALIVE_CHECK_TIMEOUT_S = 2.0
+CANCEL_GRACE_S = 5.0
+
+
+class StyleTransferJob(QObject):
+    """Submits a job and reports it through signals; exactly one of finished / failed / cancelled ends it."""
+
+    progressed = pyqtSignal(object)  # painterly_wire.Progress
+    finished = pyqtSignal(object)  # painterly_wire.Result
+    failed = pyqtSignal(str)
+    cancelled = pyqtSignal()
+
+    def __init__(self, endpoint: str, timeout_s: float = 5.0, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = Client(endpoint, timeout_s=timeout_s)
+        self.job_id: str | None = None
+        self.ended = False
+        self._cancel_asked_at: float | None = None
+        self._last_news = time.monotonic()
+        self._notifier: QSocketNotifier | None = None
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._drain)
+
+    def submit(self, content, styles, params) -> None:
+        """Send the job (a quick request-reply on a daemon known to be up) and start listening for its records."""
+        self.job_id = self.client.submit(content, styles, params)
+        self._last_news = time.monotonic()
+        self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Read, self)
+        self._notifier.activated.connect(self._drain)
+        self._timer.start(POLL_INTERVAL_MS)
+        QTimer.singleShot(0, self._drain)
+
+    def cancel(self) -> None:
+        """Ask the daemon to stop; `cancelled` follows when it confirms (or after a grace period)."""
+        if self.ended or self.job_id is None or self._cancel_asked_at is not None:
+            return
+        self._cancel_asked_at = time.monotonic()
+        try:
+            self.client.cancel(self.job_id)
+        except PainterlyError:
+            self._end(self.cancelled)
+        QTimer.singleShot(0, self._drain)
+
+    def _drain(self) -> None:
+        if self.ended:
+            return
+        try:
+            events = self.client.events(0)
+        except PainterlyError as error:
+            return self._end(self.failed, f"The connection to the Painterly daemon broke: {error.message}")
+        for event in events:
+            if getattr(event, "job", None) not in (self.job_id, None):
+                continue
+            self._last_news = time.monotonic()
+            if isinstance(event, Progress):
+                self.progressed.emit(event)
+            elif isinstance(event, Result):
+                return self._end(self.finished, event)
+            elif isinstance(event, Failed):
+                return self._end(self.failed, f"The style transfer failed: {event.message}")
+            elif isinstance(event, Cancelled):
+                return self._end(self.cancelled)
+        self._check_alive()
+
+    def _check_alive(self) -> None:
+        """After a quiet spell, make sure the daemon still answers (a dead one never sends anything)."""
+        now = time.monotonic()
+        if self._cancel_asked_at is not None and now - self._cancel_asked_at > CANCEL_GRACE_S:
+            return self._end(self.cancelled)
+        if now - self._last_news < QUIET_LIMIT_S:
+            return None
+        timeout_s, self.client.timeout_s = self.client.timeout_s, ALIVE_CHECK_TIMEOUT_S
+        try:
+            self.client.hello()
+        except PainterlyError:
+            return self._end(
+                self.failed,
+                f"The Painterly daemon at {self.client.endpoint} stopped answering during the job. "
+                "Check that it is still running (`painterly serve`), then try again.",
+            )
+        finally:
+            self.client.timeout_s = timeout_s
+        self._last_news = time.monotonic()
+        return None
+
+    def _end(self, signal, *payload) -> None:
+        self.ended = True
+        self._timer.stop()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+        self.client.close()
+        signal.emit(*payload)

@@ -1,0 +1,118 @@
+"""Layer pixels in and out: the region a job works on, the source as wire Pixels, results as layer bytes.
+
+Wire pixels are 8-bit R,G,B,A in sRGB; Krita's 8-bit RGBA layers store B,G,R,A. Every other colour space goes
+through `colour_space.convert` both ways.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtGui import QImage, QPainter
+
+from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, is_working_depth
+from painterly_krita.errors import ArtistError
+from painterly_wire import Pixels
+
+
+@dataclass(frozen=True)
+class Region:
+    """The canvas rectangle a job covers, and where a selection is active, its coverage (one byte per pixel)."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+    selection: bytes | None = None
+
+
+def source_region(document, node) -> Region:
+    """The selection's bounds, or else the layer's painted bounds, within the canvas; ArtistError when empty."""
+    selection = document.selection()
+    if selection is not None and selection.width() > 0 and selection.height() > 0:
+        rect = (selection.x(), selection.y(), selection.width(), selection.height())
+    else:
+        selection = None
+        bounds = node.bounds()
+        rect = (bounds.x(), bounds.y(), bounds.width(), bounds.height())
+    x0, y0 = max(rect[0], 0), max(rect[1], 0)
+    x1, y1 = min(rect[0] + rect[2], document.width()), min(rect[1] + rect[3], document.height())
+    if x1 <= x0 or y1 <= y0:
+        where = "the selection" if selection is not None else "the layer"
+        raise ArtistError(f"There is nothing to paint: {where} covers no pixels of the canvas.")
+    coverage = None if selection is None else bytes(selection.pixelData(x0, y0, x1 - x0, y1 - y0))
+    return Region(x0, y0, x1 - x0, y1 - y0, coverage)
+
+
+def read_pixels(node, region: Region) -> Pixels:
+    """The node's pixels in the region as 8-bit sRGB RGBA wire Pixels (converted from the node's colour space)."""
+    data = bytes(node.pixelData(region.x, region.y, region.width, region.height))
+    space = ColourSpace.of(node)
+    if not is_working_depth(space):
+        data = convert(data, region.width, region.height, space, WORKING_SPACE)
+    return Pixels(region.width, region.height, 4, "u8", swap_red_blue(data))
+
+
+def layer_bytes(image: Pixels, region: Region, alpha: bytes, document) -> bytes:
+    """A result or preview image as raw bytes for a new layer of `document` covering `region`.
+
+    The image is scaled to the region; its alpha becomes `alpha` (the source's, one byte per pixel) times the
+    selection's coverage, so transparency and selections carry over exactly.
+    """
+    fitted = fitted_image(image, region.width, region.height)
+    rgba = bytearray(image_bytes(fitted))
+    rgba[3::4] = alpha if region.selection is None else masked_alpha(alpha, region.selection, region.width)
+    data = swap_red_blue(bytes(rgba))
+    space = ColourSpace.of(document)
+    if not is_working_depth(space):
+        data = convert(data, region.width, region.height, WORKING_SPACE, space)
+    return data
+
+
+def fitted_image(image: Pixels, width: int, height: int) -> QImage:
+    """Wire Pixels (RGB or RGBA, 8-bit) as an RGBA8888 QImage of exactly width x height."""
+    formats = {3: QImage.Format_RGB888, 4: QImage.Format_RGBA8888}
+    if image.dtype != "u8" or image.channels not in formats:
+        raise ArtistError(f"The daemon sent {image.channels}-channel {image.dtype} pixels; 8-bit RGB(A) was expected.")
+    data = bytes(image.data)
+    qimage = QImage(data, image.width, image.height, image.width * image.channels, formats[image.channels]).copy()
+    if (image.width, image.height) != (width, height):
+        qimage = qimage.scaled(width, height, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
+    return qimage.convertToFormat(QImage.Format_RGBA8888)
+
+
+def masked_alpha(alpha: bytes, coverage: bytes, width: int) -> bytes:
+    """Per-pixel alpha * coverage / 255, computed by Qt's compositing (DestinationIn on 8-bit alpha images)."""
+    height = len(alpha) // width
+    result = QImage(alpha, width, height, width, QImage.Format_Alpha8).copy()
+    mask = QImage(coverage, width, height, width, QImage.Format_Alpha8)
+    painter = QPainter(result)
+    painter.setCompositionMode(QPainter.CompositionMode_DestinationIn)
+    painter.drawImage(0, 0, mask)
+    painter.end()
+    return image_bytes(result)
+
+
+def image_bytes(image: QImage) -> bytes:
+    """The pixel bytes of a QImage, rows packed without the padding Qt may add."""
+    row = image.width() * image.depth() // 8
+    bits = image.constBits()
+    bits.setsize(image.sizeInBytes())
+    data = bytes(bits)
+    if image.bytesPerLine() == row:
+        return data
+    stride = image.bytesPerLine()
+    return b"".join(data[y * stride : y * stride + row] for y in range(image.height()))
+
+
+def swap_red_blue(data: bytes) -> bytes:
+    """B,G,R,A <-> R,G,B,A for 8-bit four-channel pixels."""
+    swapped = bytearray(data)
+    swapped[0::4], swapped[2::4] = data[2::4], data[0::4]
+    return bytes(swapped)
+
+
+def source_alpha(pixels: Pixels) -> bytes:
+    """The alpha channel of RGBA u8 wire Pixels, one byte per pixel."""
+    return bytes(pixels.data)[3::4]

@@ -1,0 +1,54 @@
+"""The layers a job adds: a locked "[Preview]" layer while it runs, and the result layer right above the source."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QTimer
+
+from painterly_krita.layer_pixels import Region, layer_bytes
+
+PREVIEW_PREFIX = "[Preview] "
+
+
+class PreviewLayer:
+    """A locked layer above the source showing the job's latest preview; removed when the job ends."""
+
+    def __init__(self, document, source, region: Region, alpha: bytes, name: str) -> None:
+        self.document = document
+        self.source = source
+        self.region = region
+        self.alpha = alpha
+        self.name = PREVIEW_PREFIX + name
+        self.node = None
+
+    def show(self, image) -> None:
+        """Show a preview image (wire Pixels), creating the layer on the first call."""
+        if self.node is None:
+            self.node = self.document.createNode(self.name, "paintlayer")
+            self.source.parentNode().addChildNode(self.node, self.source)
+        region = self.region
+        self.node.setLocked(False)
+        self.node.setPixelData(layer_bytes(image, region, self.alpha, self.document), *_rect(region))
+        self.node.setLocked(True)
+        self.document.refreshProjection()
+
+    def remove(self) -> None:
+        """Take the preview layer out of the document (if it was ever shown)."""
+        if self.node is not None:
+            self.node.remove()
+            self.node = None
+            self.document.refreshProjection()
+
+
+def add_result_layer(document, source, region: Region, alpha: bytes, image, name: str):
+    """Add the result as a new paint layer right above `source` and make it active; return the node."""
+    node = document.createNode(name, "paintlayer")
+    node.setPixelData(layer_bytes(image, region, alpha, document), *_rect(region))
+    source.parentNode().addChildNode(node, source)
+    document.refreshProjection()
+    # Krita ignores setActiveNode for a layer added in the same event handler; let its main loop run first.
+    QTimer.singleShot(0, lambda: document.setActiveNode(node))
+    return node
+
+
+def _rect(region: Region) -> tuple[int, int, int, int]:
+    return region.x, region.y, region.width, region.height

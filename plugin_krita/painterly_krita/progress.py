@@ -1,0 +1,44 @@
+"""The non-modal progress window of a running job: a bar, the time left, and Cancel."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import Qt
+from PyQt5.QtWidgets import QProgressDialog, QWidget
+
+from painterly_wire import Progress
+
+OBJECT_NAME = "painterly_progress"
+
+
+class JobProgress(QProgressDialog):
+    """Shows what the job is doing; `canceled` fires when the artist presses Cancel."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__("Connecting to the Painterly daemon…", "Cancel", 0, 0, parent)
+        self.setObjectName(OBJECT_NAME)
+        self.setWindowTitle("Neural Style Transfer")
+        self.setWindowModality(Qt.NonModal)
+        self.setMinimumDuration(0)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(360)
+
+    def waiting(self, text: str) -> None:
+        """A phase without steps yet (connecting, starting the daemon, queued)."""
+        self.setMaximum(0)
+        self.setLabelText(text)
+
+    def step(self, progress: Progress) -> None:
+        """One optimisation step done."""
+        self.setMaximum(max(progress.total, 1))
+        self.setValue(min(progress.step, progress.total))
+        self.setLabelText(f"Painting: step {progress.step} of {progress.total}, {eta_text(progress.eta_s)}")
+
+
+def eta_text(seconds: float) -> str:
+    """Time left in words an artist reads at a glance."""
+    if seconds < 1:
+        return "almost done"
+    if seconds < 90:
+        return f"about {seconds:.0f} s left"
+    return f"about {seconds / 60:.0f} min left"
