@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Set up a fresh machine and run the whole test suite: torch (CPU build) if missing, the project with its test
+# extras, real Krita and GIMP 3 from ../shared/editors (needs root), then pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=${PYTHON:-python3}
+editors=${EDITORS_DIR:-../shared/editors}
+
+if ! "$python" -c "import torch" 2>/dev/null; then
+    "$python" -m pip install --quiet torch==2.13.0
+fi
+"$python" -m pip install --quiet -e ".[test]"
+
+if [ -d "$editors" ] && [ "$(id -u)" = 0 ]; then
+    "$editors/install-krita.sh"
+    "$editors/install-gimp3.sh"
+    # The plugins must work with the pyzmq/msgpack they vendor, not Debian's.
+    if dpkg -s python3-zmq >/dev/null 2>&1 || dpkg -s python3-msgpack >/dev/null 2>&1; then
+        apt-get remove -y -qq python3-zmq python3-msgpack >/dev/null
+    fi
+else
+    echo "scripts/test.sh: no $editors or not root: editor tests will be skipped" >&2
+fi
+
+"$python" -m ruff check .
+exec "$python" -m pytest "$@"
