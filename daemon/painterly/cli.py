@@ -133,8 +133,11 @@ def _stylize_files(args: argparse.Namespace, content_path: Path, style_paths: Se
     weights = args.style_weights or [1.0] * len(style_paths)
     if len(weights) != len(style_paths):
         raise CommandError(f"{len(weights)} style weights given for {len(style_paths)} styles")
-    settings = settings_for(args.preset, job_overrides(args))
     content = load_picture(content_path)
+    overrides = job_overrides(args)
+    if overrides["size"] is None:  # never upscale a small picture just because the preset is large
+        overrides["size"] = min(settings_for(args.preset).size, max(content.size))
+    settings = settings_for(args.preset, overrides)
     styles = [StyleSource(load_picture(path).rgb, weight) for path, weight in zip(style_paths, weights, strict=True)]
     init_image = load_picture(args.init).rgb if settings.init == "image" else None
     model = load_model(args.weights, args.device)
