@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -38,42 +40,48 @@ def pair(size: int) -> tuple[torch.Tensor, torch.Tensor]:
     return resize(content, width, height), resize(style, *fit_long_side(style.shape[2], style.shape[1], size))
 
 
-def per_step(run_steps, steps: int) -> float:
-    run_steps(1)  # warm-up (allocations, oneDNN kernels)
-    started = time.perf_counter()
-    run_steps(steps)
-    return (time.perf_counter() - started) / steps
+def median_step(durations: list[float]) -> float:
+    """Median seconds per step: robust to the odd step slowed by other work on a shared machine."""
+    return statistics.median(durations)
 
 
-def engine_steps(model, content, style, preset: str, overrides: dict):
-    def run(steps: int) -> None:
-        settings = settings_for(
-            preset,
-            {
-                **overrides,
-                "iterations": steps,
-                "coarse_iterations": 0,
-                "scales": [1.0],
-                "size": max(content.shape[1:]),
-                "measure_costs": False,
-            },
-        )
-        stylize(model, content, [StyleSource(style)], settings)
+def plain_step_times(plain: PlainSeedRecipe, steps: int) -> list[float]:
+    plain.step()  # warm-up (allocations, kernels)
+    times = []
+    for _ in range(steps):
+        started = time.perf_counter()
+        plain.step()
+        times.append(time.perf_counter() - started)
+    return times
 
-    return run
+
+def engine_step_times(model, content, style, preset: str, steps: int) -> list[float]:
+    """Durations of the optimiser steps alone (targets excluded), from the engine's progress records."""
+    elapsed: list[float] = []
+    settings = settings_for(
+        preset,
+        {
+            "iterations": steps + 1,
+            "coarse_iterations": 0,
+            "scales": [1.0],
+            "size": max(content.shape[1:]),
+            "measure_costs": False,
+        },
+    )
+    stylize(model, content, [StyleSource(style)], settings, lambda p: elapsed.append(p.elapsed_s))
+    return [later - earlier for earlier, later in itertools.pairwise(elapsed)]
 
 
 def speed_table(weights: str, sizes: list[int], steps: int) -> None:
     model, network = load_model(weights, "cpu"), PlainVGG(weights)
-    print(f"\n## Seconds per step ({model.dtype} engine vs plain fp32 NCHW), {steps} steps each\n")
+    print(f"\n## Seconds per step, median of {steps} ({model.dtype} engine vs plain fp32 NCHW)\n")
     print("| size | plain seed recipe | engine, seed recipe | speed-up | engine, quality step | speed-up |")
     print("| --- | --- | --- | --- | --- | --- |")
     for size in sizes:
         content, style = pair(size)
-        plain = PlainSeedRecipe(network, content, style)
-        plain_s = per_step(lambda n, plain=plain: [plain.step() for _ in range(n)], steps)
-        seed_s = per_step(engine_steps(model, content, style, "seed", {}), steps)
-        quality_s = per_step(engine_steps(model, content, style, "quality", {}), steps)
+        plain_s = median_step(plain_step_times(PlainSeedRecipe(network, content, style), steps))
+        seed_s = median_step(engine_step_times(model, content, style, "seed", steps))
+        quality_s = median_step(engine_step_times(model, content, style, "quality", steps))
         print(
             f"| {size} | {plain_s:.3f} s | {seed_s:.3f} s | {plain_s / seed_s:.1f}x | {quality_s:.3f} s "
             f"| {plain_s / quality_s:.1f}x |",
@@ -148,7 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--weights", required=True)
     parser.add_argument("--sizes", default="256,400,512")
-    parser.add_argument("--steps", type=int, default=5)
+    parser.add_argument("--steps", type=int, default=9)
     parser.add_argument("--target-size", type=int, default=400)
     parser.add_argument("--plain-steps", type=int, default=2500)
     parser.add_argument("--memory-sizes", default="512,1024")

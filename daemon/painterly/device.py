@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -17,10 +16,15 @@ class Compute:
 
     device: torch.device
     conv_dtype: torch.dtype  # float32 = no autocast; bfloat16 / float16 = autocast
+    channels_last: bool
 
     @property
     def dtype_name(self) -> str:
         return str(self.conv_dtype).removeprefix("torch.")
+
+    @property
+    def memory_format(self) -> torch.memory_format:
+        return torch.channels_last if self.channels_last else torch.contiguous_format
 
     def autocast(self) -> contextlib.AbstractContextManager:
         """Context in which the VGG forward pass runs (mixed precision where it pays)."""
@@ -61,23 +65,21 @@ def choose_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
-def choose_compute(device: str = "auto", precision: str = "auto") -> Compute:
-    """Pick device and convolution precision. `precision`: auto, float32, bfloat16 or float16."""
+def choose_compute(device: str = "auto", precision: str = "auto", channels_last: bool | None = None) -> Compute:
+    """Pick device, convolution precision (auto, float32, bfloat16 or float16) and memory layout.
+
+    channels_last defaults to on for CUDA (tensor cores want NHWC) and off on CPU, where NCHW measured faster with
+    bf16 autocast on an AVX512-BF16 CPU (see bench/results/engine-cpu.md).
+    """
     where = choose_device(device)
     if precision not in ("auto", "float32", "bfloat16", "float16"):
         raise ValueError(f"unknown precision {precision!r}: choose auto, float32, bfloat16 or float16")
+    layout = where.type == "cuda" if channels_last is None else channels_last
     if precision != "auto":
-        return Compute(where, getattr(torch, precision))
+        return Compute(where, getattr(torch, precision), layout)
     if where.type == "cuda":
         bf16 = torch.cuda.is_bf16_supported()
-        return Compute(where, torch.bfloat16 if bf16 else torch.float16)
+        return Compute(where, torch.bfloat16 if bf16 else torch.float16, layout)
     if where.type == "cpu" and _cpu_has_native_bf16():
-        return Compute(where, torch.bfloat16)
-    return Compute(where, torch.float32)
-
-
-@contextlib.contextmanager
-def no_grad_eval() -> Iterator[None]:
-    """Inference mode for feature targets and final costs."""
-    with torch.inference_mode():
-        yield
+        return Compute(where, torch.bfloat16, layout)
+    return Compute(where, torch.float32, layout)

@@ -93,7 +93,7 @@ class StyleModel:
 
     def features(self, images: torch.Tensor, layers: set[str], exact: bool = False) -> dict[str, torch.Tensor]:
         """Activations of `layers` for an (N, 3, H, W) batch; `exact` forces float32 convolutions."""
-        images = images.to(self.compute.device, memory_format=torch.channels_last)
+        images = images.to(self.compute.device, memory_format=self.compute.memory_format)
         if exact:
             return self.network(images, layers)
         with self.compute.autocast():
@@ -101,13 +101,17 @@ class StyleModel:
 
 
 def load_model(
-    weights: str | None = None, device: str = "auto", precision: str = "auto", download: bool = True
+    weights: str | None = None,
+    device: str = "auto",
+    precision: str = "auto",
+    download: bool = True,
+    channels_last: bool | None = None,
 ) -> StyleModel:
-    """Find weights (see painterly.weights.find_weights), build VGG-19 on the chosen device."""
-    compute = choose_compute(device, precision)
+    """Find weights (see painterly.weights.find_weights), build VGG-19 on the chosen device and precision."""
+    compute = choose_compute(device, precision, channels_last)
     found = find_weights(weights, download=download)
     network = VGG19Features(found.state, found.preprocessing).eval()
-    network = network.to(compute.device, memory_format=torch.channels_last)
+    network = network.to(compute.device, memory_format=compute.memory_format)
     return StyleModel(network, compute, found.description)
 
 
