@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,17 @@ REPO = Path(__file__).resolve().parent.parent
 EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors"))
 GIMP_ROOT = Path(os.environ.get("GIMP3_ROOT", "/opt/trixie"))
 CHECK_SCRIPT = REPO / "tests" / "editor" / "gimp_style_transfer_check.py"
+DIALOG_SCRIPT = REPO / "tests" / "editor" / "gimp_dialog_check.py"
 GIMP_PYTHON = "3.13"  # Debian trixie's python3, which the chroot's GIMP 3.0.4 runs plug-ins with
 PLUGIN = "painterly-gimp"
 
 needs_gimp = pytest.mark.skipif(
     not (GIMP_ROOT / "usr/bin/gimp-console-3.0").exists() or os.geteuid() != 0,
     reason="needs GIMP 3 from shared/editors/install-gimp3.sh and root for its chroot",
+)
+needs_xvfb = pytest.mark.skipif(
+    subprocess.run(["sh", "-c", "command -v xvfb-run"], capture_output=True).returncode != 0,
+    reason="the dialog check runs GIMP's GUI under xvfb-run",
 )
 
 
@@ -54,32 +60,40 @@ def plugin_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def gimp_checks(plugin_dir, tmp_path_factory) -> dict[str, list]:
-    """Run the check script once inside GIMP against a real daemon; its checks by name."""
+def daemon_endpoint():
     daemon = DaemonProcess()
     try:
         daemon.wait_ready()
-        out = tmp_path_factory.mktemp("gimp-out")
-        done = subprocess.run(
-            [
-                str(EDITORS / "run-in-gimp3.sh"),
-                "--fresh-profile",
-                "--plugin",
-                str(plugin_dir / PLUGIN),
-                str(CHECK_SCRIPT),
-                daemon.endpoint,
-                str(plugin_dir / PLUGIN),
-                str(out),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        yield daemon.endpoint
     finally:
         daemon.stop()
+
+
+def run_in_gimp(script: Path, *arguments: str, plugin: Path, gui: bool = False) -> dict[str, list]:
+    """Run a check script inside GIMP 3 with the installed plug-in; its checks by name."""
+    command = [str(EDITORS / "run-in-gimp3.sh"), "--fresh-profile", "--timeout", "240", "--plugin", str(plugin)]
+    done = subprocess.run(
+        [*command, *(["--gui"] if gui else []), str(script), *arguments], capture_output=True, text=True, timeout=300
+    )
     results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert results, f"no RESULT from GIMP (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
     return results[0]["checks"]
+
+
+@pytest.fixture(scope="module")
+def gimp_checks(plugin_dir, daemon_endpoint, tmp_path_factory) -> dict[str, list]:
+    """The non-interactive checks: one console GIMP run."""
+    plugin = plugin_dir / PLUGIN
+    out = tmp_path_factory.mktemp("gimp-out")
+    return run_in_gimp(CHECK_SCRIPT, daemon_endpoint, str(plugin), str(out), plugin=plugin)
+
+
+@pytest.fixture(scope="module")
+def dialog_checks(plugin_dir, daemon_endpoint, tmp_path_factory) -> dict[str, list]:
+    """The interactive dialog's checks: one GIMP run with its GUI (under Xvfb)."""
+    plugin = plugin_dir / PLUGIN
+    out = tmp_path_factory.mktemp("gimp-dialog")
+    return run_in_gimp(DIALOG_SCRIPT, daemon_endpoint, str(plugin), str(out), plugin=plugin, gui=True)
 
 
 def assert_checks(checks: dict[str, list], *names: str) -> None:
@@ -108,6 +122,8 @@ def test_install_copies_plugin_vendors_cp313_packages_and_uninstall_removes_exac
     assert not list(folder.rglob("__pycache__"))
 
     assert install_plugin(plugins).returncode == 0  # a second install replaces the first
+    # GIMP's Python leaves bytecode caches beside the modules it ran; uninstall must not trip over them
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True)
     done = uninstall_plugin(plugins)
     assert done.returncode == 0, done.stderr
     assert not plugins.exists()  # install created it, so uninstall removes it
@@ -192,3 +208,18 @@ def test_daemon_down_gets_one_clear_message(gimp_checks):
 @pytest.mark.editor
 def test_killing_the_plugin_like_gimps_cancel_cancels_the_daemon_job(gimp_checks):
     assert_checks(gimp_checks, "cancel_plugin_killed", "cancel_daemon_job_stopped")
+
+
+@needs_gimp
+@needs_xvfb
+@pytest.mark.editor
+def test_dialog_offers_the_daemons_library_and_remembers_choices_in_the_config(dialog_checks):
+    assert_checks(
+        dialog_checks,
+        "dialog_ok_accepts",
+        "dialog_lists_daemon_library",
+        "dialog_shows_settings",
+        "dialog_choice_lands_in_config",
+        "dialog_cancel_declines",
+        "dialog_says_daemon_down",
+    )

@@ -77,30 +77,30 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
     """Declare the arguments, in the order the dialog shows them; GIMP remembers their last values."""
     file_action = Gimp.FileChooserAction.OPEN
     procedure.add_file_argument(
-        "style", "_Style image", "A painting to take the style from", file_action, True, None, RW
+        "style", "Style _image", "A painting to take the style from", file_action, True, None, RW
     )
-    procedure.add_double_argument("style-weight", "Style image _share", "Its share of the blend", 0.0, 1.0, 1.0, RW)
+    procedure.add_double_argument("style-weight", "Image _weight", "Its share of the blend", 0.0, 1.0, 1.0, RW)
     procedure.add_file_argument(
-        "second-style", "Se_cond style image", "Another painting to blend in (optional)", file_action, True, None, RW
+        "second-style", "Second style i_mage", "Another painting to blend in (optional)", file_action, True, None, RW
     )
     procedure.add_double_argument(
-        "second-style-weight", "Second style s_hare", "Its share of the blend", 0.0, 1.0, 0.5, RW
+        "second-style-weight", "Second image w_eight", "Its share of the blend", 0.0, 1.0, 0.5, RW
     )
     procedure.add_string_argument(
         "library-style", "_Library style", "A style from the daemon's library, by name ('' = none)", "", RW
     )
     procedure.add_double_argument(
-        "library-style-weight", "Library style sh_are", "Its share of the blend", 0.0, 1.0, 1.0, RW
+        "library-style-weight", "Li_brary style weight", "Its share of the blend", 0.0, 1.0, 1.0, RW
     )
     procedure.add_double_argument(
-        "strength", "S_trength", "How strongly the style is applied (1 = the preset's balance)", 0.05, 10.0, 1.0, RW
+        "strength", "Stre_ngth", "How strongly the style is applied (1 = the preset's balance)", 0.05, 10.0, 1.0, RW
     )
     presets = Gimp.Choice.new()
     for index, (nick, label) in enumerate(QUALITY_PRESETS):
         presets.add(nick, index, label, "")
     procedure.add_choice_argument("quality", "_Quality", "Quality preset of the daemon", presets, "fast", RW)
     procedure.add_int_argument(
-        "iterations", "_Iterations", "Optimisation steps (0 = as the quality preset says)", 0, 100000, 0, RW
+        "iterations", "I_terations", "Optimisation steps (0 = as the quality preset says)", 0, 100000, 0, RW
     )
     procedure.add_int_argument(
         "size",
@@ -115,11 +115,11 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
         "preserve-colors", "_Preserve colours", "Keep the source's colours, take only the style's texture", False, RW
     )
     procedure.add_string_argument(
-        "endpoint", "_Endpoint", "Daemon endpoint ('' = $PAINTERLY_ENDPOINT or tcp://127.0.0.1:7353)", "", RW
+        "endpoint", "Daemon en_dpoint", "Daemon endpoint ('' = $PAINTERLY_ENDPOINT or tcp://127.0.0.1:7353)", "", RW
     )
-    procedure.add_string_aux_argument(
+    procedure.add_string_argument(
         "start-command",
-        "Start daemon _command",
+        "Start daemon comm_and",
         "Run this when the daemon is not reachable, e.g. 'painterly serve' ('' = never start it)",
         "",
         RW,

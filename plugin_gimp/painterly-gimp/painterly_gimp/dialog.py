@@ -22,7 +22,8 @@ def fetch_library(endpoint: str) -> list[LibraryStyle] | None:
 def _library_chooser(config: Gimp.ProcedureConfig, library: list[LibraryStyle] | None) -> Gtk.Widget:
     """A combo box bound to the "library-style" argument, listing the daemon's styles."""
     box = Gtk.Box(orientation=Gtk.Orientation.HORIZONTAL, spacing=6)
-    box.pack_start(Gtk.Label.new_with_mnemonic("_Library style"), False, False, 0)
+    label = Gtk.Label.new_with_mnemonic("_Library style")
+    box.pack_start(label, False, False, 0)
     if library is None:
         note = "The daemon is not answering: library styles are not available now. Style images still work."
         box.pack_start(Gtk.Label(label=note), False, False, 0)
@@ -32,6 +33,7 @@ def _library_chooser(config: Gimp.ProcedureConfig, library: list[LibraryStyle] |
     for style in library:
         store.append([style.name, style.title])
     combo = GimpUi.prop_string_combo_box_new(config, "library-style", store, 0, 1)
+    label.set_mnemonic_widget(combo)
     box.pack_start(combo, True, True, 0)
     return box
 
@@ -40,11 +42,16 @@ def run_dialog(procedure: Gimp.Procedure, config: Gimp.ProcedureConfig, request:
     """Show the dialog; True when the artist pressed OK (the config then holds their choices)."""
     GimpUi.init("painterly-gimp")
     dialog = GimpUi.ProcedureDialog.new(procedure, config, "Neural Style Transfer")
-    styles_box = dialog.fill_box(
-        "styles-box", ["style", "style-weight", "second-style", "second-style-weight", "library-style-weight"]
-    )
-    styles_box.pack_start(_library_chooser(config, fetch_library(request.daemon_endpoint)), False, False, 0)
-    dialog.fill_frame("styles-frame", None, False, "styles-box")
+    for slider in ("style-weight", "second-style-weight", "library-style-weight", "strength"):
+        dialog.get_spin_scale(slider, 1.0)
+    files = ["style", "style-weight", "second-style", "second-style-weight"]
+    styles_box = dialog.fill_box("styles-box", [*files, "library-style-weight"])
+    chooser = _library_chooser(config, fetch_library(request.daemon_endpoint))
+    styles_box.pack_start(chooser, False, False, 0)
+    styles_box.reorder_child(chooser, len(files))  # the library style above its weight
+    chooser.show_all()
+    dialog.get_label("styles-title", "Styles to blend", False, False)
+    dialog.fill_frame("styles-frame", "styles-title", False, "styles-box")
     dialog.fill(
         ["styles-frame", "strength", "quality", "iterations", "size", "preserve-colors", "endpoint", "start-command"]
     )
