@@ -1,0 +1,232 @@
+"""The Neural Style Transfer dialog: styles with blend weights, strength, quality, size, colours, advanced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from krita import Krita
+from PyQt5.QtCore import QSize, Qt
+from PyQt5.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from painterly_krita.settings import PRESETS, StyleChoice, TransferSettings
+from painterly_krita.style_library import LibraryLoader, thumbnail_icon
+from painterly_krita.styles import layer_ref
+
+PRESET_TITLES = {"fast": "Fast (a quick sketch)", "quality": "Quality", "seed": "Seed recipe (slow, as published)"}
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
+THUMBNAIL_SIDE = 64
+
+
+class StyleTransferDialog(QDialog):
+    """Shows `settings` for editing; after exec() == Accepted, `settings()` returns what the artist chose."""
+
+    def __init__(self, settings: TransferSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("painterly_dialog")
+        self.setWindowTitle("Neural Style Transfer")
+        self.initial = settings
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._style_box())
+        layout.addWidget(self._library_box())
+        layout.addLayout(self._options_form())
+        layout.addWidget(self._advanced_box())
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.setObjectName("buttons")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        for choice in settings.styles:
+            self.add_style(choice)
+        self._style_selected()
+        self.loader = LibraryLoader(settings.endpoint, self)
+        self.loader.loaded.connect(self._show_library)
+        self.loader.unavailable.connect(self._library_unavailable)
+        self.loader.start()
+        self.finished.connect(lambda _result: self.loader.wait())
+
+    def settings(self) -> TransferSettings:
+        """The settings as the dialog shows them now."""
+        styles = tuple(self.styles.item(row).data(Qt.UserRole) for row in range(self.styles.count()))
+        return replace(
+            self.initial,
+            styles=styles,
+            strength=self.strength.value(),
+            preset=self.preset.currentData(),
+            size=self.size.value(),
+            preserve_colours=self.preserve_colours.isChecked(),
+            iterations=self.iterations.value(),
+            endpoint=self.endpoint.text().strip() or self.initial.endpoint,
+            daemon_command=self.daemon_command.text().strip(),
+        )
+
+    def add_style(self, choice: StyleChoice) -> None:
+        """Add one style to the blend and select it."""
+        item = QListWidgetItem(self.styles)
+        item.setData(Qt.UserRole, choice)
+        self._label(item)
+        self.styles.setCurrentItem(item)
+
+    def _style_box(self) -> QGroupBox:
+        box = QGroupBox("Styles (several are blended by weight)", self)
+        self.styles = QListWidget(box)
+        self.styles.setObjectName("styles")
+        self.styles.currentItemChanged.connect(self._style_selected)
+        self.weight = QDoubleSpinBox(box)
+        self.weight.setObjectName("weight")
+        self.weight.setRange(0.0, 100.0)
+        self.weight.setSingleStep(0.1)
+        self.weight.valueChanged.connect(self._weight_changed)
+        buttons = QHBoxLayout()
+        for name, text, slot in (
+            ("add_file", "Image file…", self._add_file),
+            ("add_layer", "Open layer…", self._add_layer),
+            ("remove_style", "Remove", self._remove_style),
+        ):
+            button = QPushButton(text, box)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(QLabel("Weight:", box))
+        buttons.addWidget(self.weight)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.styles)
+        layout.addLayout(buttons)
+        return box
+
+    def _library_box(self) -> QGroupBox:
+        box = QGroupBox("Style library (double-click to add)", self)
+        self.library = QListWidget(box)
+        self.library.setObjectName("library")
+        self.library.setViewMode(QListView.IconMode)
+        self.library.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.library.setMaximumHeight(THUMBNAIL_SIDE * 2 + 16)
+        self.library.itemDoubleClicked.connect(lambda item: self.add_style(item.data(Qt.UserRole)))
+        self.library_status = QLabel("Asking the daemon for its styles…", box)
+        self.library_status.setObjectName("library_status")
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.library_status)
+        layout.addWidget(self.library)
+        return box
+
+    def _options_form(self) -> QFormLayout:
+        settings = self.initial
+        self.strength = QSlider(Qt.Horizontal, self)
+        self.strength.setObjectName("strength")
+        self.strength.setRange(0, 100)
+        self.strength.setValue(settings.strength)
+        self.preset = QComboBox(self)
+        self.preset.setObjectName("preset")
+        for preset in PRESETS:
+            self.preset.addItem(PRESET_TITLES[preset], preset)
+        self.preset.setCurrentIndex(PRESETS.index(settings.preset))
+        self.size = QSpinBox(self)
+        self.size.setObjectName("size")
+        self.size.setRange(16, 4096)
+        self.size.setSuffix(" px (long side)")
+        self.size.setValue(settings.size)
+        self.preserve_colours = QCheckBox("Keep the layer's own colours", self)
+        self.preserve_colours.setObjectName("preserve_colours")
+        self.preserve_colours.setChecked(settings.preserve_colours)
+        strength = QHBoxLayout()
+        strength.addWidget(QLabel("Content", self))
+        strength.addWidget(self.strength)
+        strength.addWidget(QLabel("Style", self))
+        form = QFormLayout()
+        form.addRow("Strength:", strength)
+        form.addRow("Quality:", self.preset)
+        form.addRow("Resolution:", self.size)
+        form.addRow("Colours:", self.preserve_colours)
+        return form
+
+    def _advanced_box(self) -> QGroupBox:
+        settings = self.initial
+        box = QGroupBox("Advanced", self)
+        box.setObjectName("advanced")
+        self.endpoint = QLineEdit(settings.endpoint, box)
+        self.endpoint.setObjectName("endpoint")
+        self.daemon_command = QLineEdit(settings.daemon_command, box)
+        self.daemon_command.setObjectName("daemon_command")
+        self.daemon_command.setPlaceholderText("empty: never start a daemon")
+        self.iterations = QSpinBox(box)
+        self.iterations.setObjectName("iterations")
+        self.iterations.setRange(0, 100000)
+        self.iterations.setSpecialValueText("as the quality preset says")
+        self.iterations.setValue(settings.iterations)
+        form = QFormLayout(box)
+        form.addRow("Daemon endpoint:", self.endpoint)
+        form.addRow("Start the daemon with:", self.daemon_command)
+        form.addRow("Iterations:", self.iterations)
+        return box
+
+    def _label(self, item: QListWidgetItem) -> None:
+        choice = item.data(Qt.UserRole)
+        item.setText(f"{choice.label()} ({choice.kind}) × {choice.weight:g}")
+
+    def _style_selected(self, *_items) -> None:
+        item = self.styles.currentItem()
+        self.weight.setEnabled(item is not None)
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.styles.count() > 0)
+        if item is not None:
+            self.weight.blockSignals(True)
+            self.weight.setValue(item.data(Qt.UserRole).weight)
+            self.weight.blockSignals(False)
+
+    def _weight_changed(self, weight: float) -> None:
+        item = self.styles.currentItem()
+        if item is not None:
+            item.setData(Qt.UserRole, replace(item.data(Qt.UserRole), weight=weight))
+            self._label(item)
+
+    def _add_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Style image", "", IMAGE_FILTER)
+        if path:
+            self.add_style(StyleChoice("file", path))
+
+    def _add_layer(self) -> None:
+        menu = QMenu(self)
+        for document in Krita.instance().documents():
+            for node in document.topLevelNodes():
+                if node.type() == "paintlayer":
+                    action = menu.addAction(f"{document.name()}: {node.name()}")
+                    choice = StyleChoice("layer", layer_ref(document, node), title=node.name())
+                    action.triggered.connect(lambda _checked, choice=choice: self.add_style(choice))
+        if menu.isEmpty():
+            menu.addAction("No open paint layers").setEnabled(False)
+        menu.exec(self.mapToGlobal(self.rect().center()))
+
+    def _remove_style(self) -> None:
+        row = self.styles.currentRow()
+        if row >= 0:
+            self.styles.takeItem(row)
+        self._style_selected()
+
+    def _show_library(self, styles: list) -> None:
+        self.library_status.setText(f"{len(styles)} styles from the daemon")
+        for style in styles:
+            item = QListWidgetItem(thumbnail_icon(style), style.title, self.library)
+            item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
+
+    def _library_unavailable(self, reason: str) -> None:
+        self.library_status.setText(f"No style library: {reason}. Image files and open layers still work.")

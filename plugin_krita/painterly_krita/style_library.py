@@ -1,0 +1,39 @@
+"""The daemon's style library for the dialog: fetched on a worker thread, shown as thumbnails."""
+
+from __future__ import annotations
+
+from PyQt5.QtCore import QThread, pyqtSignal
+from PyQt5.QtGui import QIcon, QImage, QPixmap
+
+from painterly_wire import Client, LibraryStyle, PainterlyError
+
+LIBRARY_TIMEOUT_S = 2.0
+
+
+class LibraryLoader(QThread):
+    """Asks the daemon for its styles once; emits `loaded(list[LibraryStyle])` or `unavailable(str)`."""
+
+    loaded = pyqtSignal(list)
+    unavailable = pyqtSignal(str)
+
+    def __init__(self, endpoint: str, parent=None) -> None:
+        super().__init__(parent)
+        self.endpoint = endpoint
+
+    def run(self) -> None:
+        try:
+            with Client(self.endpoint, timeout_s=LIBRARY_TIMEOUT_S) as client:
+                styles = client.list_styles()
+        except PainterlyError as error:
+            self.unavailable.emit(error.message)
+            return
+        self.loaded.emit(styles)
+
+
+def thumbnail_icon(style: LibraryStyle) -> QIcon:
+    """A library style's thumbnail (RGB or RGBA, 8-bit) as an icon."""
+    pixels = style.thumbnail
+    formats = {3: QImage.Format_RGB888, 4: QImage.Format_RGBA8888}
+    data = bytes(pixels.data)
+    image = QImage(data, pixels.width, pixels.height, pixels.width * pixels.channels, formats[pixels.channels])
+    return QIcon(QPixmap.fromImage(image.copy()))

@@ -1,0 +1,255 @@
+"""Runs inside real Krita (gui mode, run-in-krita.sh) with the Painterly plugin installed by `painterly install`.
+
+argv[1] is a JSON map: endpoint (a running daemon), dead_endpoint (nothing listens), style (a small image file),
+daemon_pid (killed at the end to check the "daemon died" path). Drives the plugin like an artist: the menu, the
+dialog (accepted programmatically), "Repeat Last Style Transfer" with settings written to Krita's settings,
+Cancel in the progress window. Prints "RESULT {...}" with named checks; exits 0 when all of them passed.
+"""
+
+import json
+import os
+import signal
+import struct
+import sys
+
+import krita_headless as kh
+from krita import Krita, Selection
+from PyQt5.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+)
+
+TRANSFER = "painterly_style_transfer"
+REPEAT = "painterly_repeat_style_transfer"
+config = json.loads(sys.argv[1])
+k = Krita.instance()
+checks = {}
+info = {}
+
+
+def settings(**changes):
+    base = {
+        "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
+        "preset": "fast",
+        "iterations": 3,
+        "size": 48,
+        "endpoint": config["endpoint"],
+        "daemon_command": "",
+    }
+    base.update(changes)
+    return json.dumps(base)
+
+
+def repeat_with(settings_json):
+    k.writeSetting("painterly", "last_settings", settings_json)
+    k.action(REPEAT).trigger()
+
+
+def new_document(name, width, height, depth, pixel):
+    """A shown document whose one layer is filled by pixel(x, y) -> raw bytes of one pixel."""
+    doc = k.createDocument(width, height, name, "RGBA", depth, "", 72.0)
+    kh.show_document(doc)
+    layer = doc.rootNode().childNodes()[0]
+    layer.setName("source")
+    layer.setPixelData(b"".join(pixel(x, y) for y in range(height) for x in range(width)), 0, 0, width, height)
+    doc.refreshProjection()
+    return doc, layer
+
+
+def gradient_u8(x, y, alpha=255):
+    return bytes(((y * 5) % 256, (x * 7) % 256, (x * y) % 256, alpha))
+
+
+def layer_names(doc):
+    return [node.name() for node in doc.rootNode().childNodes()]
+
+
+def progress_window():
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == "painterly_progress" and widget.isVisible():
+            return widget
+    return None
+
+
+def idle():
+    return progress_window() is None
+
+
+def menu_paths(menu, path=()):
+    """Every action below a menu as (menu object names..., action object name)."""
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from menu_paths(action.menu(), (*path, action.text().replace("&", "")))
+        else:
+            yield (*path, action.objectName())
+
+
+def menu_checks():
+    bar = k.activeWindow().qwindow().menuBar()
+    paths = [path for path in menu_paths(bar) if path[-1] in (TRANSFER, REPEAT)]
+    info["menu_paths"] = paths
+    checks["menu_transfer_in_filters_artistic"] = ("Filter", "Artistic", TRANSFER) in paths
+    checks["menu_repeat_in_filters_artistic"] = ("Filter", "Artistic", REPEAT) in paths
+    checks["menu_text"] = k.action(TRANSFER).text() == "Neural Style Transfer..."
+
+
+def fill_dialog(seen):
+    """Called from a timer while the dialog's exec() runs: check its widgets, set tiny settings, press OK."""
+    dialog = QApplication.activeModalWidget()
+    if dialog is None or dialog.objectName() != "painterly_dialog" or seen:
+        return
+    seen.append(dialog)
+    from painterly_krita.settings import StyleChoice
+
+    widgets = {name: dialog.findChild(kind, name) for name, kind in (
+        ("styles", QListWidget), ("library", QListWidget), ("strength", QSlider), ("preset", QComboBox),
+        ("size", QSpinBox), ("iterations", QSpinBox), ("endpoint", QLineEdit), ("daemon_command", QLineEdit),
+        ("buttons", QDialogButtonBox))}  # fmt: skip
+    checks["dialog_has_widgets"] = all(w is not None for w in widgets.values())
+    checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(QDialogButtonBox.Ok).isEnabled()
+    dialog.add_style(StyleChoice("file", config["style"], 1.0, "dialog style"))
+    widgets["strength"].setValue(70)
+    widgets["preset"].setCurrentIndex(widgets["preset"].findData("fast"))
+    widgets["size"].setValue(40)
+    widgets["iterations"].setValue(2)
+    widgets["endpoint"].setText(config["endpoint"])
+    widgets["daemon_command"].setText("")
+    info["dialog_library_status"] = dialog.findChild(QListWidget, "library").count()
+    widgets["buttons"].button(QDialogButtonBox.Ok).click()
+
+
+def steps():
+    from PyQt5.QtCore import QTimer
+
+    yield 100
+    menu_checks()
+    import msgpack
+    import zmq
+
+    info["zmq_file"] = zmq.__file__
+    checks["zmq_and_msgpack_from_plugin_vendor"] = all(
+        "/painterly_krita/vendor/" in module.__file__ for module in (zmq, msgpack)
+    )
+
+    # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
+    doc, source = new_document("dialog", 40, 30, "U8", gradient_u8)
+    before = bytes(source.pixelData(0, 0, 40, 30))
+    seen = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: fill_dialog(seen))
+    timer.start(100)
+    yield 200
+    k.action(TRANSFER).trigger()
+    timer.stop()
+    yield kh.until(lambda: doc.nodeByName("Style: dialog style"), timeout=120)
+    yield kh.until(idle, timeout=30)
+    yield 200
+    info["dialog_layers"] = layer_names(doc)
+    checks["dialog_opened_and_accepted"] = len(seen) == 1
+    checks["result_above_source"] = layer_names(doc) == ["source", "Style: dialog style"]
+    checks["result_active"] = doc.activeNode().name() == "Style: dialog style"
+    checks["source_unchanged"] = bytes(source.pixelData(0, 0, 40, 30)) == before
+    result = bytes(doc.nodeByName("Style: dialog style").pixelData(0, 0, 40, 30))
+    checks["result_differs_from_source"] = result != before
+    checks["result_opaque"] = set(result[3::4]) == {255}
+    saved = json.loads(k.readSetting("painterly", "last_settings", "{}"))
+    checks["dialog_settings_remembered"] = saved.get("iterations") == 2 and saved.get("strength") == 70
+
+    # 2. Transparent regions: the result's alpha is the source's alpha, exactly.
+    doc, source = new_document(
+        "alpha", 32, 24, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
+    )
+    before = bytes(source.pixelData(0, 0, 32, 24))
+    repeat_with(settings())
+    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    yield kh.until(idle, timeout=30)
+    result = bytes(layer.pixelData(0, 0, 32, 24))
+    checks["alpha_preserved"] = result[3::4] == before[3::4]
+    checks["alpha_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
+
+    # 3. A selection: only its bounds are painted, and its hole stays empty.
+    doc, source = new_document("selection", 48, 40, "U8", gradient_u8)
+    selection = Selection()
+    selection.select(8, 6, 24, 20, 255)
+    selection.select(8, 6, 6, 6, 0)
+    doc.setSelection(selection)
+    before = bytes(source.pixelData(0, 0, 48, 40))
+    repeat_with(settings())
+    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    yield kh.until(idle, timeout=30)
+    bounds = layer.bounds()
+    info["selection_bounds"] = [bounds.x(), bounds.y(), bounds.width(), bounds.height()]
+    alpha = bytes(layer.pixelData(0, 0, 48, 40))[3::4]
+    inside = [alpha[y * 48 + x] for y in range(12, 26) for x in range(14, 32)]
+    hole = [alpha[y * 48 + x] for y in range(6, 12) for x in range(8, 14)]
+    outside = [alpha[y * 48 + x] for y in range(40) for x in range(48) if not (8 <= x < 32 and 6 <= y < 26)]
+    checks["selection_inside_painted"] = set(inside) == {255}
+    checks["selection_hole_empty"] = set(hole) == {0}
+    checks["selection_outside_empty"] = set(outside) == {0}
+    checks["selection_source_unchanged"] = bytes(source.pixelData(0, 0, 48, 40)) == before
+
+    # 4. A 16-bit document: the result comes back as a 16-bit layer, opaque and not flat.
+    doc, source = new_document("deep", 32, 24, "U16", lambda x, y: struct.pack("<4H", x * 2000, y * 2500, 30000, 65535))
+    before = bytes(source.pixelData(0, 0, 32, 24))
+    repeat_with(settings())
+    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    yield kh.until(idle, timeout=30)
+    values = struct.unpack(f"<{32 * 24 * 4}H", bytes(layer.pixelData(0, 0, 32, 24)))
+    checks["u16_layer_depth"] = (layer.colorDepth(), doc.colorDepth()) == ("U16", "U16")
+    checks["u16_opaque"] = set(values[3::4]) == {65535}
+    checks["u16_not_flat"] = len(set(values[0::4])) > 10
+    checks["u16_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
+
+    # 5. Cancel mid-job: the preview goes, nothing is added.
+    doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
+    repeat_with(settings(iterations=400, size=64))
+    window = yield kh.until(
+        lambda: progress_window() and progress_window().value() > 0 and progress_window(), timeout=120
+    )
+    preview = yield kh.until(lambda: doc.nodeByName("[Preview] Style: tiny style"), timeout=60)
+    checks["preview_locked_above_source"] = preview.locked() and layer_names(doc)[-1].startswith("[Preview]")
+    window.findChild(QPushButton).click()
+    yield kh.until(lambda: not doc.nodeByName("[Preview] Style: tiny style") and idle(), timeout=30)
+    yield 300
+    checks["cancel_leaves_only_source"] = layer_names(doc) == ["source"]
+
+    # 6. No daemon at the endpoint: one clear message, nothing added.
+    messages = kh.auto_dismiss_dialogs()
+    doc, source = new_document("nodaemon", 24, 20, "U8", gradient_u8)
+    repeat_with(settings(endpoint=config["dead_endpoint"]))
+    yield kh.until(lambda: messages, timeout=30)
+    info["no_daemon_message"] = messages[:]
+    checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
+    checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
+
+    # 7. The daemon dies mid-job: a message, not a hang; the preview goes.
+    messages.clear()
+    doc, source = new_document("dies", 48, 36, "U8", gradient_u8)
+    repeat_with(settings(iterations=400, size=64))
+    yield kh.until(lambda: progress_window() and progress_window().value() > 0, timeout=120)
+    os.kill(config["daemon_pid"], signal.SIGKILL)
+    yield kh.until(lambda: messages, timeout=40)
+    info["daemon_died_message"] = messages[:]
+    checks["daemon_died_message"] = any("stopped answering" in m for m in messages)
+    checks["daemon_died_nothing_added"] = layer_names(doc) == ["source"]
+
+    return 0
+
+
+def checked_steps():
+    """The steps, always ending with the RESULT line (also when a step fails or times out)."""
+    try:
+        yield from steps()
+    finally:
+        info["checks"] = checks
+        print("RESULT " + json.dumps(info))
+    return 0 if checks and all(checks.values()) else 1
+
+
+kh.run_steps(checked_steps())
