@@ -104,6 +104,17 @@ def check_rgb_with_alpha(style):
     image.delete()
 
 
+def check_blend_with_library_style(style):
+    image, source = gh.new_image(40, 32)
+    gh.set_pixels(source, gradient_rgba(40, 32))
+    status, layer = run_procedure(
+        image, source, style=style, style_weight=0.5, library_style="starry_night", library_style_weight=1.0, size=40
+    )
+    check("blend_success", status == "success", f"{status}: {layer}")
+    check("blend_layer_name", status == "success" and layer.get_name() == "Blue Waves + starry_night", layer)
+    image.delete()
+
+
 def check_selection_on_offset_layer(style):
     image = Gimp.Image.new(96, 64, Gimp.ImageBaseType.RGB)
     source = gh.add_layer(image, "Offset", width=64, height=48)
@@ -220,6 +231,7 @@ check_vendored_pyzmq()
 style_file = write_style_file()
 for case in (
     check_rgb_with_alpha,
+    check_blend_with_library_style,
     check_selection_on_offset_layer,
     check_high_bit_depth,
     check_grayscale,
