@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys, PainterlyError, Pixels, StyleSpec
-
 from painterly.curve_keys import (
     DaemonKeys,
     create_client_keys,
@@ -21,6 +19,7 @@ from painterly.curve_keys import (
 from painterly.images import ImageError, load_picture, picture_from_pixels, pixels_from_picture
 from painterly.jobs import JobQueue
 from painterly.results import ResultStore
+from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys, PainterlyError, Pixels, StyleSpec
 
 
 def add_daemon_commands(subparsers: Any) -> None:

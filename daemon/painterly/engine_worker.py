@@ -8,14 +8,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from painterly_wire import Cancelled, Failed, JobEvent, Pixels, Progress, Result
-
 from painterly.engine import Cancelled as EngineCancelled
 from painterly.engine import CancelToken, StyleModel, StyleSource, stylize
 from painterly.engine import Progress as EngineProgress
 from painterly.images import Picture, picture_from_pixels, pixels_from_picture, resize
 from painterly.jobs import Job
 from painterly.style_library import StyleLibrary
+from painterly_wire import Cancelled, Failed, JobEvent, Pixels, Progress, Result
 
 PREVIEW_SIDE = 256
 
@@ -52,14 +51,9 @@ class EngineWorker:
         self._cancel = CancelToken()
         self._cancel_reason = ""
 
-    @property
-    def busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
     def start(self, job: Job) -> None:
-        """Run a job in the background; its events go to `deliver`."""
-        if self.busy:
-            raise RuntimeError("the engine is already running a job")
+        """Run a job in the background once the previous job's thread (which has delivered its outcome) ended."""
+        self.join(None)
         self._cancel = CancelToken()
         self._cancel_reason = ""
         self._thread = threading.Thread(target=self._run, args=(job, self._cancel), name=f"job-{job.id[:8]}")
@@ -70,7 +64,7 @@ class EngineWorker:
         self._cancel_reason = reason
         self._cancel.cancel()
 
-    def join(self, timeout_s: float) -> None:
+    def join(self, timeout_s: float | None) -> None:
         """Wait for the running job's thread to end."""
         if self._thread is not None:
             self._thread.join(timeout_s)

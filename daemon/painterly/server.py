@@ -16,6 +16,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import zmq
+
+from painterly import __version__
+from painterly.curve_keys import DaemonKeys, require_safe_bind
+from painterly.engine import StyleModel
+from painterly.engine_worker import EngineWorker
+from painterly.jobs import Job, JobQueue, QueueFull
+from painterly.results import Outcome, ResultStore
+from painterly.style_library import StyleLibrary
+from painterly.submission import job_from_submit
 from painterly_wire import Accepted, Cancelled, Failed, JobEvent, PainterlyError, Progress, ProtocolError
 from painterly_wire.messages import (
     MAX_IMAGE_BYTES,
@@ -27,15 +36,6 @@ from painterly_wire.messages import (
     encode,
     request_number,
 )
-
-from painterly import __version__
-from painterly.curve_keys import DaemonKeys, require_safe_bind
-from painterly.engine import StyleModel
-from painterly.engine_worker import EngineWorker
-from painterly.jobs import Job, JobQueue, QueueFull
-from painterly.results import Outcome, ResultStore
-from painterly.style_library import StyleLibrary
-from painterly.submission import job_from_submit
 
 POLL_MS = 250
 STOP_WAIT_S = 10.0
@@ -126,15 +126,17 @@ class Daemon:
 
     def _handle_request(self, sender: bytes, parts: Sequence[Any]) -> None:
         """Answer one request; a broken one gets an error reply and is logged, and nothing else changes."""
+        job = None
         try:
             message = decode(parts, REQUEST_TYPES, MAX_REQUEST_FRAMES)
+            job = message.header.get("job")
             getattr(self, f"_on_{message.type}")(sender, message)
         except PainterlyError as error:
             log.warning("refused a message from %s: %s", sender.hex(), error)
-            self._send(sender, Failed(None, error.code, error.message, request_number(parts)))
+            self._send(sender, Failed(job, error.code, error.message, request_number(parts)))
         except Exception:
             log.exception("failed to handle a message from %s", sender.hex())
-            self._send(sender, Failed(None, "internal_error", "the daemon failed; see its log", request_number(parts)))
+            self._send(sender, Failed(job, "internal_error", "the daemon failed; see its log", request_number(parts)))
 
     def _on_hello(self, sender: bytes, message: Message) -> None:
         status = {

@@ -8,10 +8,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from painterly_wire import Pixels
 from PIL import Image, UnidentifiedImageError
 
 from painterly.images import Picture, load_picture
+from painterly_wire import Pixels
 
 BUILT_IN_FOLDER = Path(__file__).parent / "assets" / "styles"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")

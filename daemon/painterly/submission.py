@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from painterly_wire import ProtocolError
-from painterly_wire.messages import MAX_STYLES, Message, check_fields
-
 from painterly.jobs import Job, StyleRequest
 from painterly.presets import settings_for
 from painterly.style_library import StyleLibrary
+from painterly_wire import ProtocolError
+from painterly_wire.messages import MAX_STYLES, Message, check_fields
 
 DEFAULT_PRESET = "quality"
 

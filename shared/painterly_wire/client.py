@@ -176,22 +176,32 @@ class Client:
             raise
 
     def wait(self, job_id: str, on_progress: Callable[[Progress], None] | None = None) -> Result:
-        """Wait for a job of this connection to end, checking every timeout_s that the daemon is alive."""
-        while True:
-            events = self.events(self.timeout_s)
-            if not events:
-                self.hello()
-            for event in events:
-                if event.job != job_id:
-                    continue
-                if isinstance(event, Result):
-                    return event
-                if isinstance(event, Failed):
-                    raise JobFailed(event.code, event.message)
-                if isinstance(event, Cancelled):
-                    raise JobCancelled("cancelled", event.reason)
-                if isinstance(event, Progress) and on_progress is not None:
-                    on_progress(event)
+        """Wait for a job to end. Every timeout_s without news it asks the daemon about the job (fetch), so a
+        dead daemon raises DaemonUnavailable and an outcome missed in transit is fetched. Events of other
+        jobs stay for events()."""
+        kept: list[JobEvent] = []
+        try:
+            while True:
+                events = self.events(self.timeout_s) or [self.fetch(job_id)]
+                for index, event in enumerate(events):
+                    if event.job != job_id:
+                        kept.append(event)
+                    elif isinstance(event, (Result, Failed, Cancelled)):
+                        kept += events[index + 1 :]
+                        return self._outcome(event)
+                    elif isinstance(event, Progress) and on_progress is not None:
+                        on_progress(event)
+        finally:
+            self._waiting = kept + self._waiting
+
+    @staticmethod
+    def _outcome(event: Result | Failed | Cancelled) -> Result:
+        """A job's Result, or the exception its Failed or Cancelled record stands for."""
+        if isinstance(event, Failed):
+            raise JobFailed(event.code, event.message)
+        if isinstance(event, Cancelled):
+            raise JobCancelled("cancelled", event.reason)
+        return event
 
     def _request(self, header: dict[str, Any], replies: str | tuple[str, ...], frames: Sequence[Any] = ()) -> Message:
         """Send a request and wait for its reply, keeping every other record for events()."""
