@@ -1,0 +1,43 @@
+"""Graceful stop: SIGTERM and SIGINT cancel the running job and the queue, tell every owner, and exit 0."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+from daemon_process import DaemonProcess, photo
+
+from painterly_wire import Cancelled, Client, DaemonUnavailable, Progress, StyleSpec
+
+LONG_JOB = {"preset": "seed", "size": 48, "iterations": 5000}
+
+
+def wait_for(client: Client, job_id: str, kind: type, timeout_s: float = 30.0):
+    """The first event of a type for a job."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for event in client.events(0.5):
+            if isinstance(event, kind) and event.job == job_id:
+                return event
+    raise AssertionError(f"no {kind.__name__} for job {job_id} within {timeout_s} s")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_stop_signal_cancels_jobs_and_tells_their_owners(signum):
+    daemon = DaemonProcess()
+    daemon.wait_ready()
+    content = photo("content/tubingen.jpg", 48)
+    style = StyleSpec(1.0, pixels=photo("style/starry_night.jpg", 48))
+    with daemon.client() as artist, daemon.client() as other:
+        running = artist.submit(content, [style], LONG_JOB)
+        waiting = other.submit(content, [style], {"iterations": 0})
+        wait_for(artist, running, Progress)
+        stopped_at = time.monotonic()
+        assert daemon.stop(signum) == 0
+        assert time.monotonic() - stopped_at < 10
+        assert "stopping" in wait_for(artist, running, Cancelled).reason
+        assert "stopping" in wait_for(other, waiting, Cancelled).reason
+        with Client(daemon.endpoint, timeout_s=0.5) as late, pytest.raises(DaemonUnavailable):
+            late.hello()
+    assert "Traceback" not in daemon.log()
