@@ -22,7 +22,10 @@ QUALITY_PRESETS = (
 )
 DEFAULT_SIZE = 512
 MAX_SIZE = 4096
-DEFAULT_STYLE_WEIGHT = 40.0  # the presets' style weight: strength 1.0 keeps it
+# Strength 0..100 moves from content to style; 50 keeps the presets' style weight. The same scale as the Krita
+# plugin's slider, so a strength means the same in both editors.
+BASE_STYLE_WEIGHT = 40.0
+STRENGTH_DECADES = 2.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class JobRequest:
     """Everything a run needs from the procedure's config."""
 
     styles: tuple[StyleSource, ...]
-    strength: float
+    strength: int
     preset: str
     iterations: int
     size: int
@@ -66,7 +69,7 @@ class JobRequest:
             "preset": self.preset,
             "size": self.size,
             "preserve_colors": self.preserve_colors,
-            "style_weight": DEFAULT_STYLE_WEIGHT * self.strength,
+            "style_weight": BASE_STYLE_WEIGHT * 10 ** (STRENGTH_DECADES * (self.strength - 50) / 50),
         }
         if self.iterations > 0:
             params["iterations"] = self.iterations
@@ -92,8 +95,8 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
     procedure.add_double_argument(
         "library-style-weight", "Li_brary style weight", "Its share of the blend", 0.0, 1.0, 1.0, RW
     )
-    procedure.add_double_argument(
-        "strength", "Stre_ngth", "How strongly the style is applied (1 = the preset's balance)", 0.05, 10.0, 1.0, RW
+    procedure.add_int_argument(
+        "strength", "Stre_ngth", "From content (0) to style (100); 50 is the quality preset's balance", 0, 100, 50, RW
     )
     presets = Gimp.Choice.new()
     for index, (nick, label) in enumerate(QUALITY_PRESETS):
