@@ -112,7 +112,8 @@ NON_INTERACTIVE_GROUPS = {
     "16_bit_linear_image": ["u16_success", "u16_source_unchanged", "u16_precision_kept"],
     "grayscale_image": ["gray_success", "gray_layer_is_gray", "gray_source_unchanged"],
     "indexed_image_gets_a_message_and_no_layer": ["indexed_message", "indexed_no_layer"],
-    "missing_style_or_daemon_down_gets_one_clear_message": [
+    "missing_or_unreadable_style_or_daemon_down_gets_one_clear_message": [
+        "unreadable_style_file_message",
         "daemon_down_message",
         "daemon_down_no_layer",
         "no_style_message",

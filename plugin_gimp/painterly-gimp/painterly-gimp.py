@@ -24,7 +24,14 @@ from painterly_gimp.source import check_drawable, read_source  # noqa: E402
 from painterly_gimp.styles import layer_name, style_specs  # noqa: E402
 
 
-def stylize(procedure, run_mode, image, drawables, config, run_data):
+def stylize(
+    procedure: Gimp.Procedure,
+    run_mode: Gimp.RunMode,
+    image: Gimp.Image,
+    drawables: list[Gimp.Drawable],
+    config: Gimp.ProcedureConfig,
+    run_data: object,
+) -> Gimp.ValueArray:
     """The procedure's body: dialog (interactive mode), read the source, run the job, add the result layer."""
     try:
         source_layer = check_drawable(image, drawables)
@@ -51,13 +58,13 @@ def stylize(procedure, run_mode, image, drawables, config, run_data):
 class PainterlyGimp(Gimp.PlugIn):
     """Registers the Neural Style Transfer procedure."""
 
-    def do_query_procedures(self):
+    def do_query_procedures(self) -> list[str]:
         return [PROCEDURE_NAME]
 
-    def do_set_i18n(self, name):
+    def do_set_i18n(self, name: str) -> bool:
         return False
 
-    def do_create_procedure(self, name):
+    def do_create_procedure(self, name: str) -> Gimp.Procedure:
         procedure = Gimp.ImageProcedure.new(self, name, Gimp.PDBProcType.PLUGIN, stylize, None)
         procedure.set_image_types("*")  # indexed images get a message instead of a greyed-out menu entry
         procedure.set_sensitivity_mask(Gimp.ProcedureSensitivityMask.DRAWABLE)

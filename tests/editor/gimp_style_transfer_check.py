@@ -168,6 +168,11 @@ def check_refusals(style):
     image, source = gh.new_image(16, 16)
     status, message = run_procedure(image, source)
     check("no_style_message", status == "calling-error" and "Choose a style" in message, f"{status}: {message}")
+    broken = os.path.join(OUTDIR, "not a painting.png")
+    with open(broken, "w") as text:
+        text.write("this is not an image")
+    status, message = run_procedure(image, source, style=Gio.File.new_for_path(broken))
+    check("unreadable_style_file_message", status == "execution-error" and "style image" in message, message)
     closed = free_port()
     status, message = run_procedure(image, source, style=style, endpoint=f"tcp://127.0.0.1:{closed}")
     wanted = status == "execution-error" and "not answering" in message and "painterly serve" in message

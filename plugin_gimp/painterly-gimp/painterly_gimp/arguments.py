@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gi.repository import Gimp, GObject
@@ -39,10 +40,7 @@ class StyleSource:
     @property
     def title(self) -> str:
         """What the artist calls this style: the file's name without extension, or the library name."""
-        if self.library is not None:
-            return self.library
-        name = self.path.rsplit("/", 1)[-1]
-        return name.rsplit(".", 1)[0] if "." in name else name
+        return self.library if self.library is not None else Path(self.path).stem
 
 
 @dataclass(frozen=True)

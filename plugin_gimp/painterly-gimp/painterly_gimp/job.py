@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from typing import Any
@@ -24,7 +25,7 @@ def daemon_down_message(endpoint: str, start_command: str) -> str:
     )
     return (
         f"The Painterly daemon is not answering at {endpoint}.{started} Start it in a terminal with "
-        "'painterly serve' and try again, or check the Endpoint setting. To have the filter start it for you, "
+        "'painterly serve' and try again, or check the 'Daemon endpoint' setting. To have the filter start it for you, "
         "set 'Start daemon command' in the filter's dialog (e.g. 'painterly serve')."
     )
 
@@ -64,18 +65,17 @@ def run_job(request: JobRequest, content: Pixels, styles: list[StyleSpec]) -> Pi
     """Stylize `content` with the daemon, following its steps in the progress bar; returns the result pixels."""
     Gimp.progress_init("Neural style transfer: connecting to the daemon")
     runner = _start_runner()
+    request_record = {
+        "endpoint": request.daemon_endpoint,
+        "timeout_s": DAEMON_TIMEOUT_S,
+        "start_command": request.start_command,
+        "content": pixels_to_map(content),
+        "styles": [style_to_map(style) for style in styles],
+        "params": request.params(),
+    }
     try:
-        write_record(
-            runner.stdin,
-            {
-                "endpoint": request.daemon_endpoint,
-                "timeout_s": DAEMON_TIMEOUT_S,
-                "start_command": request.start_command,
-                "content": pixels_to_map(content),
-                "styles": [style_to_map(style) for style in styles],
-                "params": request.params(),
-            },
-        )
+        with contextlib.suppress(BrokenPipeError):  # the runner died at once: reading its records says so
+            write_record(runner.stdin, request_record)
         while True:
             result = _outcome(read_record(runner.stdout), request)
             if result is not None:
