@@ -109,7 +109,15 @@ NON_INTERACTIVE_GROUPS = {
         "selection_mask",
         "selection_source_unchanged",
     ],
-    "16_bit_linear_image": ["u16_success", "u16_source_unchanged", "u16_precision_kept"],
+    "16_bit_linear_and_32_bit_float_images": [
+        "u16_success",
+        "u16_source_unchanged",
+        "u16_precision_kept",
+        "f32_success",
+        "f32_source_unchanged",
+        "f32_precision_kept",
+    ],
+    "layer_inside_a_group": ["group_success", "group_layer_above_source_in_group"],
     "grayscale_image": ["gray_success", "gray_layer_is_gray", "gray_source_unchanged"],
     "indexed_image_gets_a_message_and_no_layer": ["indexed_message", "indexed_no_layer"],
     "missing_or_unreadable_style_or_daemon_down_gets_one_clear_message": [

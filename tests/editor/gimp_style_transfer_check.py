@@ -26,7 +26,7 @@ from gi.repository import Gimp, Gio  # noqa: E402
 PROC = "plug-in-painterly-style-transfer"
 ENDPOINT, PLUGIN_DIR, OUTDIR = sys.argv[1:4]
 TINY_JOB = {"quality": "fast", "iterations": 3}
-RGBA16 = "R'G'B'A u16"
+RGBA_FLOAT = "R'G'B'A float"
 
 checks: dict[str, list] = {}
 
@@ -133,14 +133,29 @@ def check_selection_on_offset_layer(style):
 
 
 def check_high_bit_depth(style):
-    image = Gimp.Image.new_with_precision(24, 16, Gimp.ImageBaseType.RGB, Gimp.Precision.U16_LINEAR)
-    source = gh.add_layer(image, "Deep")
-    gh.set_pixels(source, gradient_rgba(24, 16))
-    before = gh.get_pixels(source, fmt=RGBA16)
-    status, layer = run_procedure(image, source, style=style, size=24)
-    check("u16_success", status == "success", f"{status}: {layer}")
-    check("u16_source_unchanged", gh.get_pixels(source, fmt=RGBA16) == before)
-    check("u16_precision_kept", image.get_precision() == Gimp.Precision.U16_LINEAR, image.get_precision())
+    for precision, name in ((Gimp.Precision.U16_LINEAR, "u16"), (Gimp.Precision.FLOAT_NON_LINEAR, "f32")):
+        image = Gimp.Image.new_with_precision(40, 32, Gimp.ImageBaseType.RGB, precision)
+        source = gh.add_layer(image, "Deep")
+        gh.set_pixels(source, gradient_rgba(40, 32))
+        before = gh.get_pixels(source, fmt=RGBA_FLOAT)
+        status, layer = run_procedure(image, source, style=style, size=40)
+        check(f"{name}_success", status == "success", f"{status}: {layer}")
+        check(f"{name}_source_unchanged", gh.get_pixels(source, fmt=RGBA_FLOAT) == before)
+        check(f"{name}_precision_kept", image.get_precision() == precision, image.get_precision())
+        image.delete()
+
+
+def check_layer_in_a_group(style):
+    image = Gimp.Image.new(40, 32, Gimp.ImageBaseType.RGB)
+    group = Gimp.GroupLayer.new(image, "Group")
+    image.insert_layer(group, None, 0)
+    source = gh.add_layer(image, "Inside", parent=group)
+    gh.add_layer(image, "Above inside", parent=group)
+    gh.set_pixels(source, gradient_rgba(40, 32))
+    status, layer = run_procedure(image, source, style=style, size=40)
+    check("group_success", status == "success", f"{status}: {layer}")
+    names = [item.get_name() for item in group.get_children()]
+    check("group_layer_above_source_in_group", names == ["Above inside", "Blue Waves", "Inside"], names)
     image.delete()
 
 
@@ -239,6 +254,7 @@ for case in (
     check_blend_with_library_style,
     check_selection_on_offset_layer,
     check_high_bit_depth,
+    check_layer_in_a_group,
     check_grayscale,
     check_refusals,
     check_cancel_by_killing_plugin,
