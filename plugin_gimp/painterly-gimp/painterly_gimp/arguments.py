@@ -9,6 +9,7 @@ from typing import Any
 from gi.repository import Gimp, GObject
 
 from painterly_wire import DEFAULT_ENDPOINT
+from painterly_wire.params import job_params
 
 PROCEDURE_NAME = "plug-in-painterly-style-transfer"
 MENU_PATH = "<Image>/Filters/Artistic"
@@ -23,10 +24,6 @@ QUALITY_PRESETS = (
 )
 DEFAULT_SIZE = 512
 MAX_SIZE = 4096
-# Strength 0..100 moves from content to style; 50 keeps the presets' style weight. The same scale as the Krita
-# plugin's slider, so a strength means the same in both editors.
-BASE_STYLE_WEIGHT = 40.0
-STRENGTH_DECADES = 2.0
 
 
 @dataclass(frozen=True)
@@ -62,16 +59,8 @@ class JobRequest:
         return self.endpoint or DEFAULT_ENDPOINT
 
     def params(self) -> dict[str, Any]:
-        """The job's params for the daemon (preset name plus the settings the artist changed)."""
-        params: dict[str, Any] = {
-            "preset": self.preset,
-            "size": self.size,
-            "preserve_colors": self.preserve_colors,
-            "style_weight": BASE_STYLE_WEIGHT * 10 ** (STRENGTH_DECADES * (self.strength - 50) / 50),
-        }
-        if self.iterations > 0:
-            params["iterations"] = self.iterations
-        return params
+        """The job's params for the daemon."""
+        return job_params(self.preset, self.size, self.strength, self.preserve_colors, self.iterations)
 
 
 def add_arguments(procedure: Gimp.Procedure) -> None:
