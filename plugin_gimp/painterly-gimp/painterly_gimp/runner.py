@@ -10,10 +10,10 @@ Run as `python3 -m painterly_gimp.runner` from the plug-in's folder.
 
 from __future__ import annotations
 
-import select
 import shlex
 import subprocess
 import sys
+import threading
 import time
 from typing import Any, BinaryIO
 
@@ -36,9 +36,19 @@ START_WAIT_S = 90.0
 FINAL_EVENTS = (Result, Failed, Cancelled)
 
 
-def plugin_gone(stdin_fd: int) -> bool:
-    """True once the plug-in closed its end of the pipe (or asked to cancel by writing to it)."""
-    return bool(select.select([stdin_fd], [], [], 0)[0])
+def watch_plugin(stdin: BinaryIO) -> threading.Event:
+    """An event set once the plug-in closes its end of stdin (or writes to it): it is gone, or wants to cancel.
+
+    A thread blocked on reading does this on every OS (select() cannot wait on pipes on Windows).
+    """
+    gone = threading.Event()
+
+    def wait() -> None:
+        stdin.read(1)
+        gone.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+    return gone
 
 
 def reach_daemon(client: Client, start_command: str) -> None:
@@ -98,10 +108,10 @@ def record_for(event: JobEvent) -> dict[str, Any]:
     return {"event": "accepted", "job": event.job}
 
 
-def follow_job(client: Client, job_id: str, stdin_fd: int, out: BinaryIO) -> None:
+def follow_job(client: Client, job_id: str, plugin_gone: threading.Event, out: BinaryIO) -> None:
     """Relay the job's records until it ends; cancel it if the plug-in goes away first."""
     quiet_since = time.monotonic()
-    while not plugin_gone(stdin_fd):
+    while not plugin_gone.is_set():
         events = [event for event in client.events(POLL_S) if event.job == job_id]
         if not events and time.monotonic() - quiet_since > client.timeout_s:
             client.hello()  # raises DaemonUnavailable when the daemon went away
@@ -115,7 +125,7 @@ def follow_job(client: Client, job_id: str, stdin_fd: int, out: BinaryIO) -> Non
     cancel_job(client, job_id)
 
 
-def run(request: dict[str, Any], stdin_fd: int, out: BinaryIO) -> None:
+def run(request: dict[str, Any], plugin_gone: threading.Event, out: BinaryIO) -> None:
     """Submit the requested job and follow it, writing a final failed record for any error."""
     try:
         with Client(request["endpoint"], timeout_s=request["timeout_s"]) as client:
@@ -124,7 +134,7 @@ def run(request: dict[str, Any], stdin_fd: int, out: BinaryIO) -> None:
             styles = [style_from_map(style) for style in request["styles"]]
             job_id = client.submit(content, styles, request["params"])
             relay(out, record_for(Accepted(job_id, 0)))
-            follow_job(client, job_id, stdin_fd, out)
+            follow_job(client, job_id, plugin_gone, out)
     except DaemonUnavailable as error:
         relay(out, {"event": "failed", "code": "daemon_unavailable", "message": error.message})
     except PainterlyError as error:
@@ -136,7 +146,7 @@ def main() -> int:
     request = read_record(sys.stdin.buffer)
     if request is None:
         return 1
-    run(request, sys.stdin.fileno(), sys.stdout.buffer)
+    run(request, watch_plugin(sys.stdin.buffer), sys.stdout.buffer)
     return 0
 
 
