@@ -94,6 +94,13 @@ def test_daemon_down_is_one_failed_record():
     assert [(record["event"], record.get("code")) for record in records] == [("failed", "daemon_unavailable")]
 
 
+def test_a_start_command_that_cannot_run_is_reported():
+    endpoint = f"tcp://127.0.0.1:{free_port()}"
+    records = records_until_end(start_runner(endpoint, 1, timeout_s=0.5, start_command="no-such-painterly serve"))
+    assert [(record["event"], record.get("code")) for record in records] == [("failed", "daemon_unavailable")]
+    assert "could not run" in records[0]["message"]
+
+
 def test_a_daemon_dying_mid_job_is_reported():
     dying = DaemonProcess()
     dying.wait_ready()

@@ -16,7 +16,13 @@ gi.require_version("Gimp", "3.0")
 gi.require_version("GimpUi", "3.0")
 gi.require_version("Gegl", "0.4")
 from gi.repository import Gimp, GLib, GObject  # noqa: E402
-from painterly_gimp.arguments import MENU_LABEL, MENU_PATH, PROCEDURE_NAME, add_arguments, request_from_config  # noqa: E402
+from painterly_gimp.arguments import (  # noqa: E402
+    MENU_LABEL,
+    MENU_PATH,
+    PROCEDURE_NAME,
+    add_arguments,
+    request_from_config,
+)
 from painterly_gimp.errors import ArtistError  # noqa: E402
 from painterly_gimp.job import run_job  # noqa: E402
 from painterly_gimp.result_layer import add_result_layer  # noqa: E402

@@ -18,15 +18,17 @@ from painterly_wire import Pixels, StyleSpec
 DAEMON_TIMEOUT_S = 5.0
 
 
-def daemon_down_message(endpoint: str, start_command: str) -> str:
+def daemon_down_message(endpoint: str, start_command: str, detail: str) -> str:
     """What the artist sees when no daemon answers: what happened and what to do."""
-    started = (
-        f" The start command '{start_command}' ran, but the daemon did not answer in time." if start_command else ""
-    )
+    if start_command:
+        return (
+            f"The Painterly daemon is not answering at {endpoint}, and starting it with '{start_command}' did not "
+            f"work ({detail}). Start it in a terminal with 'painterly serve', or fix 'Start daemon command'."
+        )
     return (
-        f"The Painterly daemon is not answering at {endpoint}.{started} Start it in a terminal with "
-        "'painterly serve' and try again, or check the 'Daemon endpoint' setting. To have the filter start it for you, "
-        "set 'Start daemon command' in the filter's dialog (e.g. 'painterly serve')."
+        f"The Painterly daemon is not answering at {endpoint}. Start it in a terminal with 'painterly serve' and "
+        "try again, or check the 'Daemon endpoint' setting. To have the filter start it for you, set 'Start "
+        "daemon command' in the filter's dialog (e.g. 'painterly serve')."
     )
 
 
@@ -57,7 +59,7 @@ def _outcome(record: dict[str, Any] | None, request: JobRequest) -> Pixels | Non
     if event == "cancelled":
         raise ArtistError(f"The style transfer was cancelled: {record['reason']}")
     if record["code"] == "daemon_unavailable":
-        raise ArtistError(daemon_down_message(request.daemon_endpoint, request.start_command))
+        raise ArtistError(daemon_down_message(request.daemon_endpoint, request.start_command, record["message"]))
     raise ArtistError(f"The daemon could not stylize the layer: {record['message']}")
 
 

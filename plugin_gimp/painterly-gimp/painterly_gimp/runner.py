@@ -59,13 +59,16 @@ def reach_daemon(client: Client, start_command: str) -> None:
     except DaemonUnavailable:
         if not start_command:
             raise
-    subprocess.Popen(
-        shlex.split(start_command),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    try:
+        subprocess.Popen(
+            shlex.split(start_command),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except (OSError, ValueError) as error:  # not found, not executable, unbalanced quotes
+        raise DaemonUnavailable("start_failed", f"the command could not run: {error}") from None
     deadline = time.monotonic() + START_WAIT_S
     while True:
         try:
