@@ -158,3 +158,21 @@ def test_bad_settings_and_inputs_are_refused_with_a_message(model, test_image):
     with pytest.raises(ValueError, match="RGB"):
         stylize(model, content[:1], [StyleSource(style)], settings_for("fast", {"iterations": 1}))
     assert resize(content, 10, 8).shape == (3, 8, 10)
+
+
+def test_small_regions_get_a_clear_message_and_coarse_scales_adapt(model, test_image):
+    from painterly.images import ImageError
+
+    content, style = test_image(CONTENT, 64), test_image(STARRY)
+    strip = content[:, :10, :]  # a 64x10 selection
+    with pytest.raises(ImageError, match="at least 16 px on the short side"):
+        stylize(model, strip, [StyleSource(style)], settings_for("quality", {"iterations": 1, "size": 64}))
+    thin_style = style[:, :6, :]
+    result = stylize(
+        model,
+        content[:, :20, :],
+        [StyleSource(thin_style)],
+        settings_for("quality", {"iterations": 2, "coarse_iterations": 2, "size": 64}),
+    )
+    assert result.image.shape[1:] == (20, 64)
+    assert result.report["steps"] == 2  # the half-size scale (10 px high) was skipped

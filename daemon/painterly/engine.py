@@ -19,11 +19,13 @@ import torch
 from painterly import losses
 from painterly.colour import transfer_luminance
 from painterly.device import Compute, choose_compute
-from painterly.images import check_dimensions, fit_long_side, resize
+from painterly.images import ImageError, check_dimensions, fit_long_side, resize
 from painterly.lbfgs import ProjectedLBFGS
 from painterly.presets import SEED_ALPHA, SEED_BETA, SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, Layers, Settings
 from painterly.vgg import VGG19Features
 from painterly.weights import find_weights
+
+MIN_SIDE = 16  # VGG-19 pools four times before conv5_1: 16 px become 1
 
 
 class Cancelled(Exception):
@@ -147,7 +149,7 @@ class _Objective:
             grams: dict[str, torch.Tensor] = {}
             long_side = max(1, round(max(content.shape[1:]) * style_scale))
             for style in styles:
-                width, height = fit_long_side(style.image.shape[2], style.image.shape[1], long_side)
+                width, height = _style_size(style.image, long_side)
                 features = model.features(resize(style.image, width, height)[None], style_names, exact)
                 for name in style_names:
                     blended = losses.gram(features[name]) * (style.weight / total_weight)
@@ -268,8 +270,23 @@ def _initial_image(settings: Settings, content: torch.Tensor, init_image: torch.
 
 
 def _scale_sizes(width: int, height: int, settings: Settings) -> list[tuple[int, int]]:
+    """Sizes of the coarse-to-fine scales; coarse scales too small for VGG's four poolings are skipped."""
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(
+            f"the output would be {width}x{height} px; style transfer needs at least {MIN_SIDE} px on the short "
+            "side (use a larger size or a larger selection)"
+        )
     long_side = max(width, height)
-    return [fit_long_side(width, height, max(16, round(long_side * scale))) for scale in settings.scales]
+    sizes = [fit_long_side(width, height, round(long_side * scale)) for scale in settings.scales]
+    return [size for size in sizes[:-1] if min(size) >= MIN_SIDE] + [sizes[-1]]
+
+
+def _style_size(style: torch.Tensor, long_side: int) -> tuple[int, int]:
+    """A style image's size for a given long side, enlarged where needed to give VGG at least MIN_SIDE px."""
+    width, height = fit_long_side(style.shape[2], style.shape[1], long_side)
+    if min(width, height) < MIN_SIDE:
+        width, height = fit_long_side(width, height, round(max(width, height) * MIN_SIDE / min(width, height)))
+    return width, height
 
 
 def seed_costs(
