@@ -59,11 +59,11 @@ class StyleTransferDialog(QDialog):
         for choice in settings.styles:
             self.add_style(choice)
         self._style_selected()
-        self.loader = LibraryLoader(settings.endpoint, self)
-        self.loader.loaded.connect(self._show_library)
-        self.loader.unavailable.connect(self._library_unavailable)
-        self.loader.start()
-        self.finished.connect(lambda _result: self.loader.wait())
+        self.loaders: list[LibraryLoader] = []
+        self.library_endpoint = ""
+        self.endpoint.editingFinished.connect(self._load_library)
+        self.finished.connect(self._stop_loaders)
+        self._load_library()
 
     def settings(self) -> TransferSettings:
         """The settings as the dialog shows them now."""
@@ -123,7 +123,7 @@ class StyleTransferDialog(QDialog):
         self.library.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         self.library.setMaximumHeight(THUMBNAIL_SIDE * 2 + 16)
         self.library.itemDoubleClicked.connect(lambda item: self.add_style(item.data(Qt.UserRole)))
-        self.library_status = QLabel("Asking the daemon for its styles…", box)
+        self.library_status = QLabel(box)
         self.library_status.setObjectName("library_status")
         layout = QVBoxLayout(box)
         layout.addWidget(self.library_status)
@@ -222,11 +222,33 @@ class StyleTransferDialog(QDialog):
             self.styles.takeItem(row)
         self._style_selected()
 
-    def _show_library(self, styles: list) -> None:
+    def _load_library(self) -> None:
+        """Ask the daemon at the endpoint shown for its styles (again, when the endpoint changed)."""
+        endpoint = self.endpoint.text().strip()
+        if endpoint == self.library_endpoint:
+            return
+        self.library_endpoint = endpoint
+        self.library.clear()
+        self.library_status.setText("Asking the daemon for its styles…")
+        loader = LibraryLoader(endpoint, self)
+        loader.loaded.connect(lambda styles: self._show_library(endpoint, styles))
+        loader.unavailable.connect(lambda reason: self._library_unavailable(endpoint, reason))
+        self.loaders.append(loader)
+        loader.start()
+
+    def _stop_loaders(self) -> None:
+        for loader in self.loaders:
+            loader.wait()
+
+    def _show_library(self, endpoint: str, styles: list) -> None:
+        if endpoint != self.library_endpoint:
+            return
         self.library_status.setText(f"{len(styles)} styles from the daemon")
         for style in styles:
             item = QListWidgetItem(thumbnail_icon(style), style.title, self.library)
             item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
 
-    def _library_unavailable(self, reason: str) -> None:
+    def _library_unavailable(self, endpoint: str, reason: str) -> None:
+        if endpoint != self.library_endpoint:
+            return
         self.library_status.setText(f"No style library: {reason}. Image files and open layers still work.")

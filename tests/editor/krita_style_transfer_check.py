@@ -1,7 +1,8 @@
 """Runs inside real Krita (gui mode, run-in-krita.sh) with the Painterly plugin installed by `painterly install`.
 
 argv[1] is a JSON map: endpoint (a running daemon), dead_endpoint (nothing listens), style (a small image file),
-daemon_pid (killed at the end to check the "daemon died" path). Drives the plugin like an artist: the menu, the
+start_endpoint + start_command (no daemon there yet; the plugin runs the command), daemon_pid (the daemon at
+`endpoint`, killed at the end to check the "daemon died" path). Drives the plugin like an artist: the menu, the
 dialog (accepted programmatically), "Repeat Last Style Transfer" with settings written to Krita's settings,
 Cancel in the progress window. Prints "RESULT {...}" with named checks; exits 0 when all of them passed.
 """
@@ -14,10 +15,12 @@ import sys
 
 import krita_headless as kh
 from krita import Krita, Selection
+from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import (
     QApplication,
     QComboBox,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -28,6 +31,7 @@ from PyQt5.QtWidgets import (
 TRANSFER = "painterly_style_transfer"
 REPEAT = "painterly_repeat_style_transfer"
 config = json.loads(sys.argv[1])
+messages = []  # texts of the message boxes closed automatically, from step 2 on
 k = Krita.instance()
 checks = {}
 info = {}
@@ -66,6 +70,17 @@ def gradient_u8(x, y, alpha=255):
     return bytes(((y * 5) % 256, (x * 7) % 256, (x * y) % 256, alpha))
 
 
+def result_layer(doc, name):
+    """Wait for a job's result layer; a message box appearing instead fails the step at once."""
+
+    def ready():
+        if messages:
+            raise RuntimeError(f"a message instead of the layer {name!r}: {messages}")
+        return doc.nodeByName(name)
+
+    return kh.until(ready, timeout=120)
+
+
 def layer_names(doc):
     return [node.name() for node in doc.rootNode().childNodes()]
 
@@ -99,28 +114,39 @@ def menu_checks():
     checks["menu_text"] = k.action(TRANSFER).text() == "Neural Style Transfer..."
 
 
-def fill_dialog(seen):
-    """Called from a timer while the dialog's exec() runs: check its widgets, set tiny settings, press OK."""
+def fill_dialog(state):
+    """Called from a timer while the dialog's exec() runs: point it at the test daemon, wait for its style
+    library, check the widgets, choose tiny settings and press OK."""
     dialog = QApplication.activeModalWidget()
-    if dialog is None or dialog.objectName() != "painterly_dialog" or seen:
+    if dialog is None or dialog.objectName() != "painterly_dialog" or state.get("accepted"):
         return
-    seen.append(dialog)
     from painterly_krita.settings import StyleChoice
 
     widgets = {name: dialog.findChild(kind, name) for name, kind in (
-        ("styles", QListWidget), ("library", QListWidget), ("strength", QSlider), ("preset", QComboBox),
-        ("size", QSpinBox), ("iterations", QSpinBox), ("endpoint", QLineEdit), ("daemon_command", QLineEdit),
-        ("buttons", QDialogButtonBox))}  # fmt: skip
-    checks["dialog_has_widgets"] = all(w is not None for w in widgets.values())
-    checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(QDialogButtonBox.Ok).isEnabled()
+        ("styles", QListWidget), ("library", QListWidget), ("library_status", QLabel), ("strength", QSlider),
+        ("preset", QComboBox), ("size", QSpinBox), ("iterations", QSpinBox), ("endpoint", QLineEdit),
+        ("daemon_command", QLineEdit), ("buttons", QDialogButtonBox))}  # fmt: skip
+    if "seen" not in state:
+        state["seen"] = 0
+        checks["dialog_has_widgets"] = all(w is not None for w in widgets.values())
+        checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(QDialogButtonBox.Ok).isEnabled()
+        widgets["endpoint"].setText(config["endpoint"])
+        widgets["endpoint"].editingFinished.emit()
+    library = widgets["library"]
+    state["seen"] += 1
+    if library.count() == 0 and state["seen"] < 50:
+        return
+    info["library_status"] = widgets["library_status"].text()
+    checks["dialog_library_thumbnails"] = library.count() > 0 and not library.item(0).icon().isNull()
+    if library.count():
+        info["library_style"] = library.item(0).data(Qt.UserRole).ref
     dialog.add_style(StyleChoice("file", config["style"], 1.0, "dialog style"))
     widgets["strength"].setValue(70)
     widgets["preset"].setCurrentIndex(widgets["preset"].findData("fast"))
     widgets["size"].setValue(40)
     widgets["iterations"].setValue(2)
-    widgets["endpoint"].setText(config["endpoint"])
     widgets["daemon_command"].setText("")
-    info["dialog_library_status"] = dialog.findChild(QListWidget, "library").count()
+    state["accepted"] = True
     widgets["buttons"].button(QDialogButtonBox.Ok).click()
 
 
@@ -140,9 +166,9 @@ def steps():
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
     doc, source = new_document("dialog", 40, 30, "U8", gradient_u8)
     before = bytes(source.pixelData(0, 0, 40, 30))
-    seen = []
+    state = {}
     timer = QTimer()
-    timer.timeout.connect(lambda: fill_dialog(seen))
+    timer.timeout.connect(lambda: fill_dialog(state))
     timer.start(100)
     yield 200
     k.action(TRANSFER).trigger()
@@ -151,7 +177,7 @@ def steps():
     yield kh.until(idle, timeout=30)
     yield 200
     info["dialog_layers"] = layer_names(doc)
-    checks["dialog_opened_and_accepted"] = len(seen) == 1
+    checks["dialog_opened_and_accepted"] = state.get("accepted", False)
     checks["result_above_source"] = layer_names(doc) == ["source", "Style: dialog style"]
     checks["result_active"] = doc.activeNode().name() == "Style: dialog style"
     checks["source_unchanged"] = bytes(source.pixelData(0, 0, 40, 30)) == before
@@ -161,14 +187,22 @@ def steps():
     saved = json.loads(k.readSetting("painterly", "last_settings", "{}"))
     checks["dialog_settings_remembered"] = saved.get("iterations") == 2 and saved.get("strength") == 70
 
+    global messages
+    messages = kh.auto_dismiss_dialogs()
+
     # 2. Transparent regions: the result's alpha is the source's alpha, exactly.
     doc, source = new_document(
         "alpha", 32, 24, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
     )
     before = bytes(source.pixelData(0, 0, 32, 24))
-    repeat_with(settings())
-    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    blend = [
+        {"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"},
+        {"kind": "library", "ref": info.get("library_style", "?"), "weight": 0.5, "title": "library"},
+    ]
+    repeat_with(settings(styles=blend))
+    layer = yield result_layer(doc, "Style: tiny style + library")
     yield kh.until(idle, timeout=30)
+    checks["blend_of_file_and_library_style"] = layer is not None
     result = bytes(layer.pixelData(0, 0, 32, 24))
     checks["alpha_preserved"] = result[3::4] == before[3::4]
     checks["alpha_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
@@ -181,7 +215,7 @@ def steps():
     doc.setSelection(selection)
     before = bytes(source.pixelData(0, 0, 48, 40))
     repeat_with(settings())
-    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    layer = yield result_layer(doc, "Style: tiny style")
     yield kh.until(idle, timeout=30)
     bounds = layer.bounds()
     info["selection_bounds"] = [bounds.x(), bounds.y(), bounds.width(), bounds.height()]
@@ -198,13 +232,30 @@ def steps():
     doc, source = new_document("deep", 32, 24, "U16", lambda x, y: struct.pack("<4H", x * 2000, y * 2500, 30000, 65535))
     before = bytes(source.pixelData(0, 0, 32, 24))
     repeat_with(settings())
-    layer = yield kh.until(lambda: doc.nodeByName("Style: tiny style"), timeout=120)
+    layer = yield result_layer(doc, "Style: tiny style")
     yield kh.until(idle, timeout=30)
     values = struct.unpack(f"<{32 * 24 * 4}H", bytes(layer.pixelData(0, 0, 32, 24)))
     checks["u16_layer_depth"] = (layer.colorDepth(), doc.colorDepth()) == ("U16", "U16")
     checks["u16_opaque"] = set(values[3::4]) == {65535}
     checks["u16_not_flat"] = len(set(values[0::4])) > 10
     checks["u16_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
+
+    # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
+    doc = k.createDocument(24, 20, "cmyk", "CMYKA", "U8", "", 72.0)
+    kh.show_document(doc)
+    source = doc.rootNode().childNodes()[0]
+    source.setName("source")
+    source.setPixelData(
+        b"".join(bytes((x * 10, y * 12, 40, 0, 255)) for y in range(20) for x in range(24)), 0, 0, 24, 20
+    )
+    before = bytes(source.pixelData(0, 0, 24, 20))
+    repeat_with(settings())
+    layer = yield result_layer(doc, "Style: tiny style")
+    yield kh.until(idle, timeout=30)
+    cmyk = bytes(layer.pixelData(0, 0, 24, 20))
+    checks["cmyk_layer_model"] = layer.colorModel() == "CMYKA"
+    checks["cmyk_opaque_and_not_flat"] = set(cmyk[4::5]) == {255} and len(set(cmyk[0::5])) > 5
+    checks["cmyk_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
 
     # 5. Cancel mid-job: the preview goes, nothing is added.
     doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
@@ -220,13 +271,20 @@ def steps():
     checks["cancel_leaves_only_source"] = layer_names(doc) == ["source"]
 
     # 6. No daemon at the endpoint: one clear message, nothing added.
-    messages = kh.auto_dismiss_dialogs()
     doc, source = new_document("nodaemon", 24, 20, "U8", gradient_u8)
     repeat_with(settings(endpoint=config["dead_endpoint"]))
     yield kh.until(lambda: messages, timeout=30)
     info["no_daemon_message"] = messages[:]
     checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
     checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
+
+    # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
+    messages.clear()
+    doc, source = new_document("starts", 24, 20, "U8", gradient_u8)
+    repeat_with(settings(endpoint=config["start_endpoint"], daemon_command=config["start_command"]))
+    started = yield result_layer(doc, "Style: tiny style")
+    yield kh.until(idle, timeout=30)
+    checks["daemon_started_by_plugin"] = started is not None and layer_names(doc) == ["source", "Style: tiny style"]
 
     # 7. The daemon dies mid-job: a message, not a hang; the preview goes.
     messages.clear()

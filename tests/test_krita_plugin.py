@@ -1,0 +1,154 @@
+"""The Krita plugin in real Krita: installed by `painterly install krita`, driven from Filters > Artistic against a
+real `painterly serve` on loopback with the real weights, on small images.
+
+Needs Krita from ../shared/editors/install-krita.sh WITHOUT --with-python-deps (no Debian python3-zmq or
+python3-msgpack), so that only the plugin's vendored pyzmq can make the round trips work; the in-Krita script
+also checks that zmq and msgpack were imported from the plugin's vendor folder. One Krita run does all the
+in-editor checks (tests/editor/krita_style_transfer_check.py); each test below asserts a group of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from daemon_process import WEIGHTS, DaemonProcess, free_port, painterly_command
+from PIL import Image
+
+REPO = Path(__file__).resolve().parent.parent
+EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors"))
+CHECK_SCRIPT = REPO / "tests" / "editor" / "krita_style_transfer_check.py"
+STYLE_IMAGE = REPO.parent / "shared" / "images" / "style" / "starry_night.jpg"
+
+pytestmark = [
+    pytest.mark.editor,
+    pytest.mark.skipif(
+        shutil.which("krita") is None or shutil.which("xvfb-run") is None,
+        reason="needs Krita and xvfb-run from shared/editors/install-krita.sh",
+    ),
+]
+
+
+def krita_environment() -> dict[str, str]:
+    """This environment minus this interpreter's folders on PATH: Krita's embedded Python finds its standard
+    library through the first `python3` on PATH, which must be the system one, not a venv's or pyenv's."""
+    ours = {sys.prefix, sys.base_prefix}
+    path = [entry for entry in os.environ["PATH"].split(os.pathsep) if not any(entry.startswith(p) for p in ours)]
+    return {**os.environ, "PATH": os.pathsep.join(path)}
+
+
+@pytest.fixture(scope="module")
+def resource_dir(tmp_path_factory) -> Path:
+    """A Krita resource folder with the plugin installed the way an artist installs it."""
+    resources = tmp_path_factory.mktemp("krita-resources")
+    done = subprocess.run(
+        painterly_command(
+            "install", "krita", "--resource-dir", str(resources), "--kritarc", str(resources / "kritarc")
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return resources
+
+
+@pytest.fixture(scope="module")
+def krita_checks(resource_dir, tmp_path_factory) -> dict:
+    """Run the check script once inside Krita against a real daemon; what it reported."""
+    work = tmp_path_factory.mktemp("krita-run")
+    style = work / "style.png"
+    with Image.open(STYLE_IMAGE) as image:
+        image.convert("RGB").resize((40, 32)).save(style)
+    pid_file = work / "started-daemon.pid"
+    serve = painterly_command("serve", "--device", "cpu", "--weights", str(WEIGHTS))
+    start_command = shlex.join(["sh", "-c", f'echo $$ > {pid_file}; exec "$0" "$@"', *serve])
+    daemon = DaemonProcess("--preview-every", "0.3")
+    try:
+        daemon.wait_ready()
+        config = {
+            "endpoint": daemon.endpoint,
+            "dead_endpoint": f"tcp://127.0.0.1:{free_port()}",
+            "start_endpoint": f"tcp://127.0.0.1:{free_port()}",
+            "start_command": start_command,
+            "style": str(style),
+            "daemon_pid": daemon.process.pid,
+        }
+        done = subprocess.run(
+            [
+                str(EDITORS / "run-in-krita.sh"),
+                "--timeout",
+                "240",
+                "--plugin",
+                str(resource_dir / "pykrita"),
+                str(CHECK_SCRIPT),
+                json.dumps(config),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=krita_environment(),
+        )
+    finally:
+        daemon.stop()
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+    results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert results, f"no RESULT from Krita (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return {**results[-1], "log": done.stdout + done.stderr}
+
+
+GROUPS = {
+    "menu_has_both_actions_under_filters_artistic": [
+        "menu_transfer_in_filters_artistic",
+        "menu_repeat_in_filters_artistic",
+        "menu_text",
+    ],
+    "vendored_pyzmq_and_msgpack_are_what_the_plugin_uses": ["zmq_and_msgpack_from_plugin_vendor"],
+    "dialog_shows_its_widgets_and_library_and_its_settings_are_remembered": [
+        "dialog_has_widgets",
+        "dialog_ok_disabled_without_style",
+        "dialog_library_thumbnails",
+        "dialog_opened_and_accepted",
+        "dialog_settings_remembered",
+    ],
+    "result_is_a_new_active_layer_above_the_untouched_source": [
+        "result_above_source",
+        "result_active",
+        "source_unchanged",
+        "result_differs_from_source",
+        "result_opaque",
+    ],
+    "transparent_regions_keep_their_alpha_with_a_blended_library_style": [
+        "blend_of_file_and_library_style",
+        "alpha_preserved",
+        "alpha_source_unchanged",
+    ],
+    "selection_bounds_are_sent_and_the_layer_is_masked": [
+        "selection_inside_painted",
+        "selection_hole_empty",
+        "selection_outside_empty",
+        "selection_source_unchanged",
+    ],
+    "16_bit_document_gets_a_16_bit_result": ["u16_layer_depth", "u16_opaque", "u16_not_flat", "u16_source_unchanged"],
+    "cmyk_document_is_converted_both_ways": ["cmyk_layer_model", "cmyk_opaque_and_not_flat", "cmyk_source_unchanged"],
+    "cancel_removes_the_preview_and_adds_nothing": ["preview_locked_above_source", "cancel_leaves_only_source"],
+    "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
+    "plugin_starts_the_daemon_with_the_configured_command": ["daemon_started_by_plugin"],
+    "daemon_dying_mid_job_gives_a_message_not_a_hang": ["daemon_died_message", "daemon_died_nothing_added"],
+}
+
+
+@pytest.mark.parametrize("group", GROUPS)
+def test_in_krita(krita_checks, group):
+    checks = krita_checks.get("checks", {})
+    failed = {name: checks.get(name, "missing: an earlier step failed") for name in GROUPS[group]}
+    failed = {name: value for name, value in failed.items() if value is not True}
+    assert not failed, f"{failed}\n{krita_checks['log'][-4000:]}"
