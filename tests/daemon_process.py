@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PIL import Image
@@ -85,6 +87,17 @@ class DaemonProcess:
                 self.process.wait()
                 raise AssertionError(f"daemon ignored signal {signum} for {timeout_s} s:\n{self.log()}") from None
         return self.process.returncode
+
+
+@contextmanager
+def running_daemon(*options: str, endpoint: str | None = None, **client_options) -> Iterator[DaemonProcess]:
+    """A daemon that answers hello, stopped (or killed) afterwards even when it never came up."""
+    process = DaemonProcess(*options, endpoint=endpoint)
+    try:
+        process.wait_ready(**client_options)
+        yield process
+    finally:
+        process.stop()
 
 
 def photo(relative: str, long_side: int = 48, mode: str = "RGB") -> Pixels:

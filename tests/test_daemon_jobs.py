@@ -11,7 +11,7 @@ from array import array
 import msgpack
 import pytest
 import zmq
-from daemon_process import DaemonProcess, child_environment, painterly_command, photo
+from daemon_process import child_environment, painterly_command, photo, running_daemon
 from PIL import Image
 
 from painterly_wire import (
@@ -32,10 +32,8 @@ LONG_JOB = {"preset": "seed", "size": 48, "iterations": 5000, "seed": 1}
 
 @pytest.fixture(scope="module")
 def daemon():
-    process = DaemonProcess("--preview-every", "0")
-    process.wait_ready()
-    yield process
-    process.stop()
+    with running_daemon("--preview-every", "0") as process:
+        yield process
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import signal
 import time
 
 import pytest
-from daemon_process import DaemonProcess, photo
+from daemon_process import photo, running_daemon
 
 from painterly_wire import Cancelled, Client, DaemonUnavailable, Progress, StyleSpec
 
@@ -25,8 +25,11 @@ def wait_for(client: Client, job_id: str, kind: type, timeout_s: float = 30.0):
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_stop_signal_cancels_jobs_and_tells_their_owners(signum):
-    daemon = DaemonProcess()
-    daemon.wait_ready()
+    with running_daemon() as daemon:
+        stop_with_jobs_in_flight(daemon, signum)
+
+
+def stop_with_jobs_in_flight(daemon, signum: int) -> None:
     content = photo("content/tubingen.jpg", 48)
     style = StyleSpec(1.0, pixels=photo("style/starry_night.jpg", 48))
     with daemon.client() as artist, daemon.client() as other:

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 import zmq
-from daemon_process import DaemonProcess, child_environment, free_port, painterly_command
+from daemon_process import child_environment, free_port, painterly_command, running_daemon
 
 from painterly.curve_keys import is_loopback
 from painterly_wire import Client, ClientKeys, DaemonUnavailable
@@ -61,11 +61,12 @@ def keys_folder(tmp_path_factory):
 def curve_daemon(keys_folder):
     folder, _ = keys_folder
     port = free_port()
-    process = DaemonProcess("--keys", str(folder), endpoint=f"tcp://0.0.0.0:{port}")
     alice = ClientKeys.from_files(folder / "client-secrets" / "alice.key_secret", folder / "daemon.key")
-    process.wait_ready(connect_to=f"tcp://127.0.0.1:{port}", keys=alice)
-    yield process, f"tcp://127.0.0.1:{port}", alice
-    process.stop()
+    loopback = f"tcp://127.0.0.1:{port}"
+    with running_daemon(
+        "--keys", str(folder), endpoint=f"tcp://0.0.0.0:{port}", connect_to=loopback, keys=alice
+    ) as process:
+        yield process, loopback, alice
 
 
 def test_curve_daemon_on_all_interfaces_serves_a_known_client(curve_daemon):

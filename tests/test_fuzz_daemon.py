@@ -9,7 +9,7 @@ from __future__ import annotations
 import msgpack
 import pytest
 import zmq
-from daemon_process import DaemonProcess, photo
+from daemon_process import photo, running_daemon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -95,10 +95,8 @@ malformed = st.one_of(garbage, random_headers, mutated_request(), mutated_reques
 
 @pytest.fixture(scope="module")
 def daemon():
-    process = DaemonProcess()
-    process.wait_ready()
-    yield process
-    process.stop()
+    with running_daemon() as process:
+        yield process
 
 
 @pytest.fixture(scope="module")

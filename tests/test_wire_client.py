@@ -11,7 +11,7 @@ from pathlib import Path
 import msgpack
 import pytest
 import zmq
-from daemon_process import REPO, DaemonProcess, free_port
+from daemon_process import REPO, free_port, running_daemon
 
 from painterly_wire import Client, DaemonUnavailable, Progress, ProtocolError
 
@@ -98,10 +98,8 @@ CLIENT_SCRIPT = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def daemon():
-    process = DaemonProcess()
-    process.wait_ready()
-    yield process
-    process.stop()
+    with running_daemon() as process:
+        yield process
 
 
 @pytest.mark.parametrize("editor_python", EDITOR_PYTHONS.values(), ids=EDITOR_PYTHONS.keys())
