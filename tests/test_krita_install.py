@@ -1,0 +1,122 @@
+"""`painterly install krita` / `painterly uninstall krita` through the real CLI: the plugin, its vendored pyzmq and
+msgpack for the chosen Python, the kritarc switch, and an uninstall that leaves exactly what was there before."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from daemon_process import painterly_command
+
+from painterly.install.krita import detect_krita_python
+
+USER_KRITARC = "[General]\nsomething=kept\n\n[python]\nenable_other_plugin=true\n"
+
+
+def painterly(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(painterly_command(*arguments), capture_output=True, text=True, timeout=300)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (with its bytes) and folder (None) below `folder`."""
+    return {str(path.relative_to(folder)): path.read_bytes() if path.is_file() else None for path in folder.rglob("*")}
+
+
+@pytest.fixture
+def profile(tmp_path) -> tuple[Path, Path]:
+    """A Krita resource folder holding another plugin, and a kritarc with the artist's own settings."""
+    resources = tmp_path / "krita"
+    (resources / "pykrita" / "other_plugin").mkdir(parents=True)
+    (resources / "pykrita" / "other_plugin" / "__init__.py").write_text("# someone else's plugin\n")
+    kritarc = tmp_path / "kritarc"
+    kritarc.write_text(USER_KRITARC)
+    return resources, kritarc
+
+
+def install(profile: tuple[Path, Path], *extra: str) -> subprocess.CompletedProcess:
+    resources, kritarc = profile
+    return painterly("install", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc), *extra)
+
+
+def test_install_places_plugin_vendored_packages_and_enables_it(profile):
+    resources, kritarc = profile
+    done = install(profile, "--python-version", "3.10")
+    assert done.returncode == 0, done.stderr
+    package = resources / "pykrita" / "painterly_krita"
+    assert (resources / "pykrita" / "painterly_krita.desktop").is_file()
+    assert (package / "extension.py").is_file()
+    vendor = package / "vendor"
+    assert (vendor / "painterly_wire" / "client.py").is_file()
+    assert list(vendor.glob("zmq/backend/cython/*cpython-310*")), "pyzmq was not built for Python 3.10"
+    assert list(vendor.glob("msgpack-*.dist-info"))
+    assert not list(vendor.rglob("__pycache__"))
+    text = kritarc.read_text()
+    assert "enable_painterly_krita=true" in text
+    assert "something=kept" in text and "enable_other_plugin=true" in text
+
+
+def test_uninstall_restores_exactly_what_was_there(profile):
+    resources, kritarc = profile
+    before = snapshot(resources)
+    assert install(profile, "--python-version", "3.11").returncode == 0
+    # Krita's Python writes bytecode beside the modules it imports; that goes too.
+    (resources / "pykrita" / "painterly_krita" / "__pycache__").mkdir()
+    (resources / "pykrita" / "painterly_krita" / "__pycache__" / "extension.cpython-311.pyc").write_bytes(b"x")
+    done = painterly("uninstall", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc))
+    assert done.returncode == 0, done.stderr
+    assert snapshot(resources) == before
+    assert kritarc.read_text() == USER_KRITARC
+
+
+def test_second_install_updates_in_place(profile):
+    assert install(profile, "--python-version", "3.11").returncode == 0
+    done = install(profile, "--python-version", "3.11")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("updated the Krita plugin")
+
+
+def test_install_refuses_to_overwrite_a_plugin_it_did_not_install(profile):
+    resources, kritarc = profile
+    (resources / "pykrita" / "painterly_krita").mkdir()
+    before = snapshot(resources)
+    done = install(profile, "--python-version", "3.11")
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "was not installed by `painterly install krita`" in done.stderr
+    assert snapshot(resources) == before
+    assert kritarc.read_text() == USER_KRITARC
+
+
+def test_uninstall_without_install_says_so(profile):
+    resources, kritarc = profile
+    done = painterly("uninstall", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc))
+    assert done.returncode == 1
+    pykrita = resources / "pykrita"
+    assert (
+        done.stderr
+        == f"painterly uninstall krita: no Painterly plugin installed by `painterly install krita` in {pykrita}\n"
+    )
+
+
+def test_bad_python_version_is_a_usage_error(profile):
+    done = install(profile, "--python-version", "2.7")
+    assert done.returncode == 2
+    assert "'2.7' is not a Python version like 3.10" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_wheels_that_do_not_exist_fail_cleanly(profile, tmp_path):
+    resources, kritarc = profile
+    before = snapshot(resources)
+    done = install(profile, "--python-version", "3.11", "--wheels", str(tmp_path / "no-wheels-here"))
+    assert done.returncode == 1
+    assert done.stderr.startswith("painterly install krita: pip could not fetch pyzmq and msgpack for Python 3.11")
+    assert "Traceback" not in done.stderr
+    assert snapshot(resources) == before
+    assert kritarc.read_text() == USER_KRITARC
+
+
+@pytest.mark.skipif(shutil.which("krita") is None, reason="needs Krita installed")
+def test_detects_the_python_that_debians_krita_embeds():
+    assert detect_krita_python() == "3.11"
