@@ -314,3 +314,13 @@ def test_cli_stylize_through_the_daemon_writes_image_and_report(daemon, tmp_path
         timeout=60,
     )
     assert status.returncode == 0 and "cpu" in status.stdout
+
+
+def test_a_full_queue_refuses_more_jobs_and_loses_none_it_took(client, content, style):
+    blocker = client.submit(content, [style], LONG_JOB)
+    waiting = [client.submit(content, [style], {"iterations": 0}) for _ in range(64)]
+    with pytest.raises(JobFailed) as refused:
+        client.submit(content, [style], {"iterations": 0})
+    assert refused.value.code == "queue_full"
+    client.cancel(blocker)
+    assert all(isinstance(client.wait(job), Result) for job in waiting)

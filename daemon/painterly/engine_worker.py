@@ -6,13 +6,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from painterly.engine import Cancelled as EngineCancelled
 from painterly.engine import CancelToken, StyleModel, StyleSource, stylize
 from painterly.engine import Progress as EngineProgress
-from painterly.images import Picture, picture_from_pixels, pixels_from_picture, resize
-from painterly.jobs import Job
+from painterly.images import ImageError, Picture, picture_from_pixels, pixels_from_picture, resize
+from painterly.jobs import Job, StyleRequest
 from painterly.style_library import StyleLibrary
 from painterly_wire import Cancelled, Failed, JobEvent, Pixels, Progress, Result
 
@@ -56,7 +55,9 @@ class EngineWorker:
         self.join(None)
         self._cancel = CancelToken()
         self._cancel_reason = ""
-        self._thread = threading.Thread(target=self._run, args=(job, self._cancel), name=f"job-{job.id[:8]}")
+        self._thread = threading.Thread(
+            target=self._run, args=(job, self._cancel), name=f"job-{job.id[:8]}", daemon=True
+        )
         self._thread.start()
 
     def cancel(self, reason: str) -> None:
@@ -74,8 +75,10 @@ class EngineWorker:
             self.deliver(self._outcome(job, cancel))
         except EngineCancelled:
             self.deliver(Cancelled(job.id, self._cancel_reason))
-        except ValueError as error:
+        except ImageError as error:
             self.deliver(Failed(job.id, "bad_image", str(error)))
+        except ValueError as error:
+            self.deliver(Failed(job.id, "bad_params", str(error)))
         except KeyError as error:
             self.deliver(Failed(job.id, "unknown_style", f"the style {error} left the library"))
         except Exception as error:
@@ -96,7 +99,7 @@ class EngineWorker:
         alpha = None if content.alpha is None else resize(content.alpha, width, height)
         return Result(job.id, pixels_of(Picture(result.image, alpha), job.content.dtype), result.report)
 
-    def _style_picture(self, style: Any) -> Picture:
+    def _style_picture(self, style: StyleRequest) -> Picture:
         return picture_of(style.pixels) if style.pixels is not None else self.library.load(style.library)
 
     def _progress_reporter(self, job_id: str) -> Callable[[EngineProgress], None]:

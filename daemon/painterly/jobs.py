@@ -6,9 +6,12 @@ import itertools
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from painterly_wire import Pixels
+
+if TYPE_CHECKING:
+    from painterly.presets import Settings
 
 
 class QueueFull(Exception):
@@ -33,7 +36,7 @@ class Job:
     owner: bytes
     content: Pixels
     styles: list[StyleRequest]
-    settings: Any
+    settings: Settings
     init_image: Pixels | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(16))
 

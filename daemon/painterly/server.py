@@ -262,6 +262,9 @@ class Daemon:
             self.worker.cancel("the daemon is stopping")
             self.worker.join(STOP_WAIT_S)
             self._handle_events()
+        if self._running is not None:
+            log.warning("job %s did not stop within %g s; leaving it behind", self._running.id, STOP_WAIT_S)
+            self._send(self._running.owner, Cancelled(self._running.id, "the daemon is stopping"))
 
     # --- sending --------------------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from painterly.jobs import Job, StyleRequest
-from painterly.presets import settings_for
+from painterly.presets import Settings, settings_for
 from painterly.style_library import StyleLibrary
 from painterly_wire import ProtocolError
 from painterly_wire.messages import MAX_STYLES, Message, check_fields
@@ -49,7 +49,7 @@ def style_request(message: Message, raw: Any, where: str, library: StyleLibrary)
     return StyleRequest(weight, pixels=message.pixels(raw["image"], f"{where}.image"))
 
 
-def settings_from_params(params: dict[str, Any]) -> Any:
+def settings_from_params(params: dict[str, Any]) -> Settings:
     """Engine Settings from a params map: an optional preset name plus any setting overrides."""
     overrides = dict(params)
     preset = overrides.pop("preset", DEFAULT_PRESET)
