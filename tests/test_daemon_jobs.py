@@ -7,6 +7,7 @@ import re
 import subprocess
 import time
 from array import array
+from pathlib import Path
 
 import msgpack
 import pytest
@@ -324,3 +325,25 @@ def test_a_full_queue_refuses_more_jobs_and_loses_none_it_took(client, content, 
     assert refused.value.code == "queue_full"
     client.cancel(blocker)
     assert all(isinstance(client.wait(job), Result) for job in waiting)
+
+
+def peak_memory_mib(pid: int) -> float:
+    """The highest resident memory a process has had (VmHWM), in MiB."""
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    status = dict(line.split(":", 1) for line in lines if ":" in line)
+    return int(status["VmHWM"].split()[0]) / 1024
+
+
+def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon, client):
+    from painterly_wire.messages import MAX_IMAGE_BYTES
+
+    peak_before = peak_memory_mib(daemon.process.pid)
+    context = zmq.Context.instance()
+    with context.socket(zmq.DEALER) as flooder:
+        flooder.linger = 0
+        flooder.connect(daemon.endpoint)
+        header = msgpack.packb({"v": 1, "type": "hello", "req": 1})
+        flooder.send_multipart([header, bytes(MAX_IMAGE_BYTES + 1)], copy=False)
+        assert not flooder.poll(2000), "the daemon answered a message it should have refused"
+    assert client.hello()["queue_length"] == 0
+    assert peak_memory_mib(daemon.process.pid) - peak_before < 64
