@@ -131,7 +131,7 @@ GROUPS = {
         "alpha_preserved",
         "alpha_source_unchanged",
     ],
-    "selection_bounds_are_sent_and_the_layer_is_masked": [
+    "selection_bounds_are_sent_and_the_layer_is_masked_with_an_open_layer_as_style": [
         "selection_inside_painted",
         "selection_hole_empty",
         "selection_outside_empty",
@@ -141,6 +141,8 @@ GROUPS = {
     "cmyk_document_is_converted_both_ways": ["cmyk_layer_model", "cmyk_opaque_and_not_flat", "cmyk_source_unchanged"],
     "cancel_removes_the_preview_and_adds_nothing": ["preview_locked_above_source", "cancel_leaves_only_source"],
     "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
+    "a_group_layer_gets_a_message_and_no_job": ["group_layer_message", "group_layer_nothing_added"],
+    "closing_the_image_mid_job_cancels_it_quietly": ["closing_image_mid_job_ends_quietly"],
     "plugin_starts_the_daemon_with_the_configured_command": ["daemon_started_by_plugin"],
     "daemon_dying_mid_job_gives_a_message_not_a_hang": ["daemon_died_message", "daemon_died_nothing_added"],
 }

@@ -14,7 +14,7 @@ from PyQt5.QtCore import QObject, QSocketNotifier, QTimer, pyqtSignal
 from painterly_wire import Cancelled, Client, Failed, PainterlyError, Progress, Result
 
 POLL_INTERVAL_MS = 250
-QUIET_LIMIT_S = 10.0
+QUIET_LIMIT_S = 5.0
 ALIVE_CHECK_TIMEOUT_S = 2.0
 CANCEL_GRACE_S = 5.0
 

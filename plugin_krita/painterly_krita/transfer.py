@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from krita import Krita
 from PyQt5.QtCore import QObject
 from PyQt5.QtWidgets import QMessageBox, QWidget
 
@@ -96,13 +97,21 @@ class StyleTransferRun(QObject):
             self._fail(f"The daemon did not take the job: {error.message}")
 
     def _progressed(self, progress) -> None:
+        if not self._document_open():
+            self.cancel()
+            return
         self.progress.step(progress)
         if progress.preview is not None:
             self.preview.show(progress.preview)
 
     def _finished(self, result) -> None:
         self._end()
-        add_result_layer(self.document, self.node, self.region, self.alpha, result.image, self.layer_name)
+        if self._document_open():
+            add_result_layer(self.document, self.node, self.region, self.alpha, result.image, self.layer_name)
+
+    def _document_open(self) -> bool:
+        """False once the artist has closed the image the job is for."""
+        return any(document == self.document for document in Krita.instance().documents())
 
     def _fail(self, message: str) -> None:
         if self.ended:
@@ -115,5 +124,6 @@ class StyleTransferRun(QObject):
         if self.ended:
             return
         self.ended = True
-        self.preview.remove()
+        if self._document_open():
+            self.preview.remove()
         self.progress.close()

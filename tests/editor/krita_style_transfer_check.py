@@ -214,8 +214,9 @@ def steps():
     selection.select(8, 6, 6, 6, 0)
     doc.setSelection(selection)
     before = bytes(source.pixelData(0, 0, 48, 40))
-    repeat_with(settings())
-    layer = yield result_layer(doc, "Style: tiny style")
+    layer_style = [{"kind": "layer", "ref": "dialog|source", "weight": 1.0, "title": "open layer"}]
+    repeat_with(settings(styles=layer_style))
+    layer = yield result_layer(doc, "Style: open layer")
     yield kh.until(idle, timeout=30)
     bounds = layer.bounds()
     info["selection_bounds"] = [bounds.x(), bounds.y(), bounds.width(), bounds.height()]
@@ -277,6 +278,29 @@ def steps():
     info["no_daemon_message"] = messages[:]
     checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
     checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
+
+    # 6a. A group layer is active: a message saying what to select, no job.
+    messages.clear()
+    doc, source = new_document("group", 24, 20, "U8", gradient_u8)
+    group = doc.createGroupLayer("a group")
+    doc.rootNode().addChildNode(group, source)
+    yield 100
+    doc.setActiveNode(group)
+    yield kh.until(lambda: doc.activeNode().name() == "a group", timeout=10)
+    repeat_with(settings())
+    yield kh.until(lambda: messages, timeout=10)
+    checks["group_layer_message"] = any("Select a paint layer" in m for m in messages)
+    checks["group_layer_nothing_added"] = layer_names(doc) == ["source", "a group"]
+
+    # 6c. The image is closed mid-job: the job is cancelled quietly, nothing breaks.
+    messages.clear()
+    doc, source = new_document("closing", 48, 36, "U8", gradient_u8)
+    repeat_with(settings(iterations=400, size=64))
+    yield kh.until(lambda: progress_window() and progress_window().value() > 0, timeout=120)
+    doc.setModified(False)
+    doc.close()
+    yield kh.until(idle, timeout=15)
+    checks["closing_image_mid_job_ends_quietly"] = not messages
 
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
