@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import subprocess
 import time
 from array import array
@@ -347,3 +348,41 @@ def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon
         assert not flooder.poll(2000), "the daemon answered a message it should have refused"
     assert client.hello()["queue_length"] == 0
     assert peak_memory_mib(daemon.process.pid) - peak_before < 64
+
+
+def test_ctrl_c_in_the_cli_cancels_its_job_on_the_daemon(daemon, tmp_path):
+    from daemon_process import IMAGES
+
+    started_before = len(re.findall(r"job [0-9a-f]{32} started", daemon.log()))
+    cli = subprocess.Popen(
+        painterly_command(
+            "stylize",
+            str(IMAGES / "content/tubingen.jpg"),
+            str(IMAGES / "style/starry_night.jpg"),
+            "-o",
+            str(tmp_path / "never.png"),
+            "--endpoint",
+            daemon.endpoint,
+            "--preset",
+            "seed",
+            "--size",
+            "48",
+            "--iterations",
+            "5000",
+        ),
+        stderr=subprocess.PIPE,
+        text=True,
+        env=child_environment(),
+    )
+    deadline = time.monotonic() + 60
+    while len(started := re.findall(r"job ([0-9a-f]{32}) started", daemon.log())) <= started_before:
+        assert time.monotonic() < deadline and cli.poll() is None, "the CLI's job never started"
+        time.sleep(0.2)
+    cli.send_signal(signal.SIGINT)
+    assert cli.wait(30) == 130
+    assert "interrupted" in cli.stderr.read()
+    job = started[-1]
+    while f"job {job} ended: cancelled" not in daemon.log():
+        assert time.monotonic() < deadline, f"job {job} kept running after the CLI was interrupted"
+        time.sleep(0.2)
+    assert not (tmp_path / "never.png").exists()

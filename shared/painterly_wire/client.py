@@ -32,6 +32,7 @@ from painterly_wire.messages import (
 from painterly_wire.pixels import Pixels
 from painterly_wire.records import JOB_EVENTS, Accepted, Cancelled, Failed, JobEvent, Progress, Result
 
+CLOSE_LINGER_MS = 500
 PROTOCOL_CODES = ("bad_message", "version_mismatch", "unknown_type", "missing_field", "bad_field")
 
 
@@ -82,8 +83,8 @@ class Client:
         self._waiting: list[JobEvent] = []
 
     def close(self) -> None:
-        """Close the socket; unsent messages are dropped."""
-        self._socket.close(linger=0)
+        """Close the socket, giving unsent messages (a last cancel) CLOSE_LINGER_MS to leave."""
+        self._socket.close(linger=CLOSE_LINGER_MS)
 
     def __enter__(self) -> Client:
         return self
