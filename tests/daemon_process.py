@@ -47,13 +47,14 @@ class DaemonProcess:
 
     def __init__(self, *options: str, endpoint: str | None = None, env: dict[str, str] | None = None) -> None:
         self.endpoint = endpoint or f"tcp://127.0.0.1:{free_port()}"
+        self.env = env or child_environment()
         self.log_path = Path(tempfile.mkstemp(prefix="painterly-daemon-", suffix=".log")[1])
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 painterly_command("serve", "--endpoint", self.endpoint, "--device", "cpu", *options),
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=env or child_environment(),
+                env=self.env,
             )
 
     def wait_ready(self, timeout_s: float = 60.0, connect_to: str | None = None, **client_options) -> None:

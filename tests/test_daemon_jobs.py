@@ -386,3 +386,15 @@ def test_ctrl_c_in_the_cli_cancels_its_job_on_the_daemon(daemon, tmp_path):
         assert time.monotonic() < deadline, f"job {job} kept running after the CLI was interrupted"
         time.sleep(0.2)
     assert not (tmp_path / "never.png").exists()
+
+
+def test_user_styles_folder_is_read_on_every_listing(daemon, client, content):
+    folder = Path(daemon.env["PAINTERLY_STYLES_DIR"])
+    Image.radial_gradient("L").convert("RGB").resize((60, 40)).save(folder / "my_gradient.png")
+    (folder / "broken.jpg").write_bytes(b"not a jpeg at all")
+    styles = {style.name: style for style in client.list_styles()}
+    assert "user/my_gradient" in styles and "user/broken" not in styles
+    assert (styles["user/my_gradient"].width, styles["user/my_gradient"].height) == (60, 40)
+    result = client.stylize(content, [StyleSpec(1.0, library="user/my_gradient")], {**TINY_JOB, "iterations": 1})
+    assert result.report["steps"] >= 1
+    assert "skipping style" in daemon.log() and "broken.jpg" in daemon.log()
