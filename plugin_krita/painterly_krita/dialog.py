@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from krita import Krita
-from PyQt5.QtCore import QSize, Qt
+from PyQt5.QtCore import QSize, Qt, pyqtSlot
 from PyQt5.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -231,8 +231,8 @@ class StyleTransferDialog(QDialog):
         self.library.clear()
         self.library_status.setText("Asking the daemon for its styles…")
         loader = LibraryLoader(endpoint, self)
-        loader.loaded.connect(lambda styles: self._show_library(endpoint, styles))
-        loader.unavailable.connect(lambda reason: self._library_unavailable(endpoint, reason))
+        loader.loaded.connect(self._show_library)
+        loader.unavailable.connect(self._library_unavailable)
         self.loaders.append(loader)
         loader.start()
 
@@ -240,6 +240,7 @@ class StyleTransferDialog(QDialog):
         for loader in self.loaders:
             loader.wait()
 
+    @pyqtSlot(str, list)
     def _show_library(self, endpoint: str, styles: list) -> None:
         if endpoint != self.library_endpoint:
             return
@@ -248,6 +249,7 @@ class StyleTransferDialog(QDialog):
             item = QListWidgetItem(thumbnail_icon(style), style.title, self.library)
             item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
 
+    @pyqtSlot(str, str)
     def _library_unavailable(self, endpoint: str, reason: str) -> None:
         if endpoint != self.library_endpoint:
             return

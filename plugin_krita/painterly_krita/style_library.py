@@ -11,10 +11,11 @@ LIBRARY_TIMEOUT_S = 2.0
 
 
 class LibraryLoader(QThread):
-    """Asks the daemon for its styles once; emits `loaded(list[LibraryStyle])` or `unavailable(str)`."""
+    """Asks the daemon for its styles once; emits `loaded(endpoint, list[LibraryStyle])` or
+    `unavailable(endpoint, reason)`. Connect them to QObject methods so they arrive on the GUI thread."""
 
-    loaded = pyqtSignal(list)
-    unavailable = pyqtSignal(str)
+    loaded = pyqtSignal(str, list)
+    unavailable = pyqtSignal(str, str)
 
     def __init__(self, endpoint: str, parent=None) -> None:
         super().__init__(parent)
@@ -25,9 +26,9 @@ class LibraryLoader(QThread):
             with Client(self.endpoint, timeout_s=LIBRARY_TIMEOUT_S) as client:
                 styles = client.list_styles()
         except PainterlyError as error:
-            self.unavailable.emit(error.message)
+            self.unavailable.emit(self.endpoint, error.message)
             return
-        self.loaded.emit(styles)
+        self.loaded.emit(self.endpoint, styles)
 
 
 def thumbnail_icon(style: LibraryStyle) -> QIcon:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from krita import Krita
-from PyQt5.QtCore import QObject
+from PyQt5.QtCore import QObject, pyqtSlot
 from PyQt5.QtWidgets import QMessageBox, QWidget
 
 from painterly_krita.daemon_connection import START_WAIT_S, DaemonProbe, start_daemon
@@ -42,7 +42,7 @@ class StyleTransferRun(QObject):
         self.progress = JobProgress(self.window)
         self.progress.canceled.connect(self.cancel)
         self.progress.show()
-        self._look_for_daemon(wait_s=0.0, may_start=True)
+        self._look_for_daemon(wait_s=0.0)
 
     def cancel(self) -> None:
         """The artist pressed Cancel: stop the job (or the wait for the daemon); nothing is added."""
@@ -56,22 +56,25 @@ class StyleTransferRun(QObject):
             self.progress.waiting("Cancelling…")
             self.job.cancel()
 
-    def _look_for_daemon(self, wait_s: float, may_start: bool) -> None:
+    def _look_for_daemon(self, wait_s: float) -> None:
+        # Bound methods of this QObject, not lambdas: the probe thread's signals must be queued to the GUI thread.
         probe = DaemonProbe(self.settings.endpoint, wait_s, self)
         probe.answered.connect(self._submit)
-        probe.silent.connect(lambda: self._no_daemon(may_start))
+        probe.silent.connect(self._no_daemon)
         self.probes.append(probe)
         probe.start()
 
-    def _no_daemon(self, may_start: bool) -> None:
+    @pyqtSlot()
+    def _no_daemon(self) -> None:
+        """No answer: start the daemon with the artist's command the first time, else say what to do."""
         if self.ended:
             return
         endpoint, command = self.settings.endpoint, self.settings.daemon_command.strip()
-        if may_start and command:
+        if len(self.probes) == 1 and command:
             problem = start_daemon(command, endpoint)
             if problem is None:
                 self.progress.waiting(f"Starting the Painterly daemon ({command})…")
-                self._look_for_daemon(wait_s=START_WAIT_S, may_start=False)
+                self._look_for_daemon(wait_s=START_WAIT_S)
                 return
             self._fail(f"No Painterly daemon answers at {endpoint}. {problem}")
             return
@@ -81,6 +84,7 @@ class StyleTransferRun(QObject):
             "or check the endpoint and the start command under Advanced in the Neural Style Transfer dialog."
         )
 
+    @pyqtSlot(dict)
     def _submit(self, _status: dict) -> None:
         if self.ended:
             return
