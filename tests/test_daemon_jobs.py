@@ -21,6 +21,7 @@ from painterly_wire import (
     Cancelled,
     Client,
     Failed,
+    JobCancelled,
     JobFailed,
     Pixels,
     Progress,
@@ -148,6 +149,8 @@ def test_running_job_cancels_within_one_step(client, content, style):
     assert time.monotonic() - cancelled_at < 5
     late_steps = [event.step for event in events if isinstance(event, Progress) and event.step > steps_seen]
     assert len(late_steps) <= 2, f"the job ran {len(late_steps)} more steps after cancel"
+    with pytest.raises(JobCancelled, match="cancelled by its owner"):
+        client.fetch(job)
 
 
 def test_cancel_of_another_clients_job_is_refused(daemon, client, content, style):

@@ -28,6 +28,7 @@ from painterly_wire.messages import (
     decode,
     describe_pixels,
     encode,
+    request_number,
 )
 from painterly_wire.pixels import Pixels
 from painterly_wire.records import JOB_EVENTS, Accepted, Cancelled, Failed, JobEvent, Progress, Result
@@ -74,7 +75,6 @@ class Client:
         self.endpoint = endpoint
         self.timeout_s = timeout_s
         self._socket = (context or zmq.Context.instance()).socket(zmq.DEALER)
-        self._socket.linger = 0
         self._socket.maxmsgsize = MAX_IMAGE_BYTES + 4096
         if keys is not None:
             keys.apply(self._socket)
@@ -98,11 +98,11 @@ class Client:
 
     def hello(self) -> dict[str, Any]:
         """The daemon's state: version, device, dtype, weights, queue_length."""
-        return dict(self._request({"type": "hello"}, "status").header)
+        return dict(self._request({"type": "hello"}, ("status",)).header)
 
     def list_styles(self) -> list[LibraryStyle]:
         """The daemon's style library: built-in paintings and the user's styles folder."""
-        reply = self._request({"type": "list_styles"}, "styles")
+        reply = self._request({"type": "list_styles"}, ("styles",))
         styles = []
         for index, entry in enumerate(reply.header["styles"]):
             if not isinstance(entry, dict):
@@ -135,16 +135,20 @@ class Client:
         if init is not None:
             frames.append(init.data)
             header["init_image"] = describe_pixels(init, len(frames) - 1)
-        return self._request(header, "accepted", frames).header["job"]
+        return self._request(header, ("accepted",), frames).header["job"]
 
     def cancel(self, job_id: str) -> None:
         """Ask the daemon to cancel a job; a Cancelled (or Failed) record follows through events()."""
         self._socket.send_multipart(encode({"type": "cancel", "req": next(self._requests), "job": job_id}))
 
     def fetch(self, job_id: str) -> Result | Accepted:
-        """A finished job's Result; while it is queued or running, Accepted (its events now come here)."""
-        reply = self._request({"type": "fetch", "job": job_id}, ("result", "accepted"))
-        return JOB_EVENTS[reply.type].from_message(reply)
+        """A finished job's Result; while it is queued or running, Accepted (its events now come here).
+
+        Raises JobFailed or JobCancelled for a job that ended that way, JobFailed("unknown_job") for an
+        id the daemon does not know (never submitted there, or its result expired)."""
+        reply = self._request({"type": "fetch", "job": job_id}, ("result", "accepted", "cancelled"))
+        record = JOB_EVENTS[reply.type].from_message(reply)
+        return self._outcome(record) if isinstance(record, Cancelled) else record
 
     def events(self, timeout_s: float = 0) -> list[JobEvent]:
         """Every record waiting now; with a timeout, first wait that long for at least one."""
@@ -204,7 +208,7 @@ class Client:
             raise JobCancelled("cancelled", event.reason)
         return event
 
-    def _request(self, header: dict[str, Any], replies: str | tuple[str, ...], frames: Sequence[Any] = ()) -> Message:
+    def _request(self, header: dict[str, Any], replies: tuple[str, ...], frames: Sequence[Any] = ()) -> Message:
         """Send a request and wait for its reply, keeping every other record for events()."""
         req = next(self._requests)
         self._socket.send_multipart(encode({**header, "req": req}, frames), copy=len(frames) == 0)
@@ -215,19 +219,25 @@ class Client:
                 raise DaemonUnavailable(
                     "timeout", f"no answer from the daemon at {self.endpoint} within {self.timeout_s:g} s"
                 )
-            parts = self._socket.recv_multipart(copy=False)
-            message = decode([part.buffer for part in parts], REPLY_TYPES, MAX_REPLY_FRAMES)
+            parts = [part.buffer for part in self._socket.recv_multipart(copy=False)]
+            try:
+                message = decode(parts, REPLY_TYPES, MAX_REPLY_FRAMES)
+            except PainterlyError as error:
+                if request_number(parts) == req:
+                    raise
+                self._waiting.append(Failed(None, error.code, error.message))
+                continue
             if message.header.get("req") != req:
                 event = self._event_from(message)
                 if event is not None:
                     self._waiting.append(event)
-                continue
-            if message.type == "error":
+            elif message.type == "error":
                 code, text = message.header["code"], message.header["message"]
                 raise (ProtocolError if code in PROTOCOL_CODES else JobFailed)(code, text)
-            if message.type in ((replies,) if isinstance(replies, str) else replies):
+            elif message.type in replies:
                 return message
-            raise ProtocolError("unknown_type", f"expected {replies} in reply, got {message.type}")
+            else:
+                raise ProtocolError("unknown_type", f"expected {' or '.join(replies)} in reply, got {message.type}")
 
     def _as_event(self, parts: Sequence[zmq.Frame]) -> JobEvent | None:
         """A received multipart as a record; a malformed one becomes a Failed record without a job."""
