@@ -401,3 +401,14 @@ def test_user_styles_folder_is_read_on_every_listing(daemon, client, content):
     result = client.stylize(content, [StyleSpec(1.0, library="user/my_gradient")], {**TINY_JOB, "iterations": 1})
     assert result.report["steps"] >= 1
     assert "skipping style" in daemon.log() and "broken.jpg" in daemon.log()
+
+
+def test_init_image_travels_with_init_image_setting_only(client, content, style):
+    with pytest.raises(JobFailed) as refused:
+        client.submit(content, [style], {**TINY_JOB, "init": "image"})
+    assert refused.value.code == "bad_params"
+    with pytest.raises(JobFailed) as refused:
+        client.submit(content, [style], TINY_JOB, init=content)
+    assert refused.value.code == "bad_params"
+    result = client.stylize(content, [style], {**TINY_JOB, "init": "image", "iterations": 1}, init=content)
+    assert result.report["settings"]["init"] == "image"
