@@ -5,6 +5,7 @@ from __future__ import annotations
 from krita import Extension, Krita
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
+from painterly_krita.dialog import StyleTransferDialog
 from painterly_krita.errors import ArtistError
 from painterly_krita.settings import TransferSettings, load_settings, save_settings
 from painterly_krita.transfer import TITLE, StyleTransferRun
@@ -30,9 +31,12 @@ class PainterlyExtension(Extension):
 
     def open_dialog(self) -> None:
         """Ask for the settings, remember them, and run the filter on the active layer."""
-        from painterly_krita.dialog import StyleTransferDialog
-
         if not self._may_start():
+            return
+        try:
+            active_paint_layer()
+        except ArtistError as error:
+            _tell(str(error))
             return
         dialog = StyleTransferDialog(load_settings() or TransferSettings(), _main_window())
         if dialog.exec() != QDialog.Accepted:

@@ -68,11 +68,18 @@ class TransferSettings:
 
     @classmethod
     def from_json(cls, text: str) -> TransferSettings:
-        """Settings from their JSON form; unknown keys are ignored, missing ones take their defaults."""
+        """Settings from their JSON form; missing keys take their defaults. ValueError when a value is unusable."""
         data = json.loads(text)
+        defaults = cls()
         known = {name: data[name] for name in cls.__dataclass_fields__ if name in data and name != "styles"}
-        styles = tuple(StyleChoice(**style) for style in data.get("styles", ()))
-        settings = replace(cls(), **known, styles=styles)
+        for name, value in known.items():
+            if type(value) is not type(getattr(defaults, name)):
+                raise ValueError(f"setting {name} has the wrong type")
+        styles = tuple(
+            StyleChoice(str(style["kind"]), str(style["ref"]), float(style["weight"]), str(style.get("title", "")))
+            for style in data.get("styles", ())
+        )
+        settings = replace(defaults, **known, styles=styles)
         if settings.preset not in PRESETS or any(style.kind not in STYLE_KINDS for style in styles):
             raise ValueError("unknown preset or style kind")
         return settings
@@ -85,7 +92,7 @@ def load_settings() -> TransferSettings | None:
         return None
     try:
         return TransferSettings.from_json(text)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, KeyError):
         return None
 
 
