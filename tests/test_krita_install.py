@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from daemon_process import painterly_command
 
-from painterly.install.krita import detect_krita_python
+from painterly.install.krita import OFFICIAL_BUILDS_PYTHON, detect_krita_python
+from painterly.install.manifest import Manifest
+from painterly.install.vendor import platform_tags, vendor_runtime
 
 USER_KRITARC = "[General]\nsomething=kept\n\n[python]\nenable_other_plugin=true\n"
 
@@ -120,3 +122,15 @@ def test_wheels_that_do_not_exist_fail_cleanly(profile, tmp_path):
 @pytest.mark.skipif(shutil.which("krita") is None, reason="needs Krita installed")
 def test_detects_the_python_that_debians_krita_embeds():
     assert detect_krita_python() == "3.11"
+
+
+@pytest.mark.parametrize(
+    ("system", "machine", "extension"),
+    [("Windows", "AMD64", "cp310-win_amd64.pyd"), ("Darwin", "arm64", "cpython-310-darwin.so")],
+)
+def test_vendors_wheels_for_the_official_krita_builds(tmp_path, system, machine, extension):
+    manifest = Manifest("krita")
+    vendor = vendor_runtime(tmp_path, OFFICIAL_BUILDS_PYTHON, manifest, platform_tags(system, machine))
+    assert list(vendor.glob(f"zmq/backend/cython/_zmq.{extension}"))
+    assert list(vendor.glob("msgpack/_cmsgpack.*")) and (vendor / "painterly_wire" / "client.py").is_file()
+    assert str(vendor / "zmq" / "__init__.py") in manifest.files
