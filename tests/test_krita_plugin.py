@@ -30,8 +30,8 @@ STYLE_IMAGE = REPO.parent / "shared" / "images" / "style" / "starry_night.jpg"
 pytestmark = [
     pytest.mark.editor,
     pytest.mark.skipif(
-        shutil.which("krita") is None or shutil.which("xvfb-run") is None,
-        reason="needs Krita and xvfb-run from shared/editors/install-krita.sh",
+        shutil.which("krita") is None or shutil.which("xvfb-run") is None or not (EDITORS / "run-in-krita.sh").exists(),
+        reason="needs Krita and xvfb-run from shared/editors/install-krita.sh, and shared/editors/run-in-krita.sh",
     ),
 ]
 

@@ -16,6 +16,7 @@ class JobProgress(QProgressDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__("Connecting to the Painterly daemon…", "Cancel", 0, 0, parent)
         self.setObjectName(OBJECT_NAME)
+        self.setAttribute(Qt.WA_DeleteOnClose)
         self.setWindowTitle("Neural Style Transfer")
         self.setWindowModality(Qt.NonModal)
         self.setMinimumDuration(0)

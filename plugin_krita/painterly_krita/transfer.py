@@ -22,7 +22,7 @@ class StyleTransferRun(QObject):
     """The filter applied once to one layer. `start` raises ArtistError before anything is shown or sent."""
 
     def __init__(self, window: QWidget | None, document, node, settings: TransferSettings) -> None:
-        super().__init__(window)
+        super().__init__()
         self.window = window
         self.document = document
         self.node = node
@@ -124,10 +124,14 @@ class StyleTransferRun(QObject):
         QMessageBox.warning(self.window, TITLE, message)
 
     def _end(self) -> None:
-        """Remove the preview and the progress window; safe to call more than once."""
+        """Remove the preview and the progress window, stop the daemon search, let go of the pixels sent."""
         if self.ended:
             return
         self.ended = True
+        for probe in self.probes:
+            probe.stop_asked = True
+            probe.wait()  # at most one hello timeout, and only when cancelled while looking for the daemon
         if self._document_open():
             self.preview.remove()
         self.progress.close()
+        self.content = self.styles = None
