@@ -36,6 +36,7 @@ from painterly_krita.styles import layer_ref
 PRESET_TITLES = {"fast": "Fast (a quick sketch)", "quality": "Quality", "seed": "Seed recipe (slow, as published)"}
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
 THUMBNAIL_SIDE = 64
+STYLE_LIST_HEIGHT = 110
 
 
 class StyleTransferDialog(QDialog):
@@ -91,6 +92,7 @@ class StyleTransferDialog(QDialog):
         box = QGroupBox("Styles (several are blended by weight)", self)
         self.styles = QListWidget(box)
         self.styles.setObjectName("styles")
+        self.styles.setMaximumHeight(STYLE_LIST_HEIGHT)
         self.styles.currentItemChanged.connect(self._style_selected)
         self.weight = QDoubleSpinBox(box)
         self.weight.setObjectName("weight")
