@@ -33,8 +33,8 @@ class ColourSpace:
 WORKING_SPACE = ColourSpace("RGBA", "U8", "sRGB-elle-V2-srgbtrc.icc")
 
 
-def is_working_depth(space: ColourSpace) -> bool:
-    """True when bytes in `space` are already 8-bit B,G,R,A and need no conversion."""
+def stores_rgba8(space: ColourSpace) -> bool:
+    """True when raw bytes in `space` are 8-bit B,G,R,A, which the plugin uses as they are."""
     return space.model == "RGBA" and space.depth == "U8"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QImage, QPainter
 
-from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, is_working_depth
+from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, stores_rgba8
 from painterly_krita.errors import ArtistError
 from painterly_wire import Pixels
 
@@ -49,7 +49,7 @@ def read_pixels(node, region: Region) -> Pixels:
     """The node's pixels in the region as 8-bit sRGB RGBA wire Pixels (converted from the node's colour space)."""
     data = bytes(node.pixelData(region.x, region.y, region.width, region.height))
     space = ColourSpace.of(node)
-    if not is_working_depth(space):
+    if not stores_rgba8(space):
         data = convert(data, region.width, region.height, space, WORKING_SPACE)
     return Pixels(region.width, region.height, 4, "u8", swap_red_blue(data))
 
@@ -65,7 +65,7 @@ def layer_bytes(image: Pixels, region: Region, alpha: bytes, document) -> bytes:
     rgba[3::4] = alpha if region.selection is None else masked_alpha(alpha, region.selection, region.width)
     data = swap_red_blue(bytes(rgba))
     space = ColourSpace.of(document)
-    if not is_working_depth(space):
+    if not stores_rgba8(space):
         data = convert(data, region.width, region.height, WORKING_SPACE, space)
     return data
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import painterly_wire
-
 from painterly.install.installer import InstallError
 from painterly.install.manifest import Manifest
 
