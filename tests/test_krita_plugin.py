@@ -139,6 +139,12 @@ GROUPS = {
     ],
     "16_bit_document_gets_a_16_bit_result": ["u16_layer_depth", "u16_opaque", "u16_not_flat", "u16_source_unchanged"],
     "cmyk_document_is_converted_both_ways": ["cmyk_layer_model", "cmyk_opaque_and_not_flat", "cmyk_source_unchanged"],
+    "float_grayscale_document_is_converted_both_ways": [
+        "gray_f32_layer_space",
+        "gray_f32_opaque_and_not_flat",
+        "gray_f32_values_in_range",
+        "gray_f32_source_unchanged",
+    ],
     "cancel_removes_the_preview_and_adds_nothing": ["preview_locked_above_source", "cancel_leaves_only_source"],
     "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
     "a_group_layer_gets_a_message_and_no_job": ["group_layer_message", "group_layer_nothing_added"],

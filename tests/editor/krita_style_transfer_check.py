@@ -55,9 +55,9 @@ def repeat_with(settings_json):
     k.action(REPEAT).trigger()
 
 
-def new_document(name, width, height, depth, pixel):
+def new_document(name, width, height, depth, pixel, model="RGBA"):
     """A shown document whose one layer is filled by pixel(x, y) -> raw bytes of one pixel."""
-    doc = k.createDocument(width, height, name, "RGBA", depth, "", 72.0)
+    doc = k.createDocument(width, height, name, model, depth, "", 72.0)
     kh.show_document(doc)
     layer = doc.rootNode().childNodes()[0]
     layer.setName("source")
@@ -242,13 +242,7 @@ def steps():
     checks["u16_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
 
     # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
-    doc = k.createDocument(24, 20, "cmyk", "CMYKA", "U8", "", 72.0)
-    kh.show_document(doc)
-    source = doc.rootNode().childNodes()[0]
-    source.setName("source")
-    source.setPixelData(
-        b"".join(bytes((x * 10, y * 12, 40, 0, 255)) for y in range(20) for x in range(24)), 0, 0, 24, 20
-    )
+    doc, source = new_document("cmyk", 24, 20, "U8", lambda x, y: bytes((x * 10, y * 12, 40, 0, 255)), "CMYKA")
     before = bytes(source.pixelData(0, 0, 24, 20))
     repeat_with(settings())
     layer = yield result_layer(doc, "Style: tiny style")
@@ -257,6 +251,18 @@ def steps():
     checks["cmyk_layer_model"] = layer.colorModel() == "CMYKA"
     checks["cmyk_opaque_and_not_flat"] = set(cmyk[4::5]) == {255} and len(set(cmyk[0::5])) > 5
     checks["cmyk_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
+
+    # 4c. A 32-bit float grayscale document: converted both ways as well.
+    doc, source = new_document("grayf32", 24, 20, "F32", lambda x, y: struct.pack("<2f", (x + y) / 44, 1.0), "GRAYA")
+    before = bytes(source.pixelData(0, 0, 24, 20))
+    repeat_with(settings())
+    layer = yield result_layer(doc, "Style: tiny style")
+    yield kh.until(idle, timeout=30)
+    gray = struct.unpack(f"<{24 * 20 * 2}f", bytes(layer.pixelData(0, 0, 24, 20)))
+    checks["gray_f32_layer_space"] = (layer.colorModel(), layer.colorDepth()) == ("GRAYA", "F32")
+    checks["gray_f32_opaque_and_not_flat"] = set(gray[1::2]) == {1.0} and len(set(gray[0::2])) > 5
+    checks["gray_f32_values_in_range"] = all(0.0 <= value <= 1.0 for value in gray[0::2])
+    checks["gray_f32_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
 
     # 5. Cancel mid-job: the preview goes, nothing is added.
     doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
