@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from krita import Krita
 from PyQt5.QtCore import QSize, Qt, pyqtSlot
+from PyQt5.QtGui import QIcon
 from PyQt5.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
+from painterly_krita.errors import ArtistError
 from painterly_krita.settings import PRESETS, StyleChoice, TransferSettings
 from painterly_krita.style_library import LibraryLoader, thumbnail_icon
 from painterly_krita.styles import layer_ref
@@ -248,7 +250,11 @@ class StyleTransferDialog(QDialog):
             return
         self.library_status.setText(f"{len(styles)} styles from the daemon")
         for style in styles:
-            item = QListWidgetItem(thumbnail_icon(style), style.title, self.library)
+            try:
+                icon = thumbnail_icon(style)
+            except ArtistError:
+                icon = QIcon()
+            item = QListWidgetItem(icon, style.title, self.library)
             item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
 
     @pyqtSlot(str, str)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import QThread, pyqtSignal
-from PyQt5.QtGui import QIcon, QImage, QPixmap
+from PyQt5.QtGui import QIcon, QPixmap
 
+from painterly_krita.layer_pixels import fitted_image
 from painterly_wire import Client, LibraryStyle, PainterlyError
 
 LIBRARY_TIMEOUT_S = 2.0
@@ -33,8 +34,4 @@ class LibraryLoader(QThread):
 
 def thumbnail_icon(style: LibraryStyle) -> QIcon:
     """A library style's thumbnail (RGB or RGBA, 8-bit) as an icon."""
-    pixels = style.thumbnail
-    formats = {3: QImage.Format_RGB888, 4: QImage.Format_RGBA8888}
-    data = bytes(pixels.data)
-    image = QImage(data, pixels.width, pixels.height, pixels.width * pixels.channels, formats[pixels.channels])
-    return QIcon(QPixmap.fromImage(image.copy()))
+    return QIcon(QPixmap.fromImage(fitted_image(style.thumbnail, style.thumbnail.width, style.thumbnail.height)))

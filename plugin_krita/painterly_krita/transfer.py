@@ -7,6 +7,7 @@ from PyQt5.QtCore import QObject, pyqtSlot
 from PyQt5.QtWidgets import QMessageBox, QWidget
 
 from painterly_krita.daemon_connection import START_WAIT_S, DaemonProbe, start_daemon
+from painterly_krita.errors import ArtistError
 from painterly_krita.job import StyleTransferJob
 from painterly_krita.layer_pixels import read_pixels, source_alpha, source_region
 from painterly_krita.layers import PreviewLayer, add_result_layer
@@ -106,12 +107,20 @@ class StyleTransferRun(QObject):
             return
         self.progress.step(progress)
         if progress.preview is not None:
-            self.preview.show(progress.preview)
+            try:
+                self.preview.show(progress.preview)
+            except ArtistError as error:
+                self.job.cancel()
+                self._fail(f"The preview could not be shown: {error}")
 
     def _finished(self, result) -> None:
         self._end()
-        if self._document_open():
+        if not self._document_open():
+            return
+        try:
             add_result_layer(self.document, self.node, self.region, self.alpha, result.image, self.layer_name)
+        except ArtistError as error:
+            QMessageBox.warning(self.window, TITLE, f"The result could not be added: {error}")
 
     def _document_open(self) -> bool:
         """False once the artist has closed the image the job is for."""
