@@ -76,7 +76,7 @@ def _linked_python(library: Path) -> str | None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `painterly install krita` and `painterly uninstall krita`."""
     parser.add_argument(
-        "--resource-dir", type=Path, help=f"Krita's resource folder (default: {default_resource_dir()})"
+        "--resource-dir", type=Path, metavar="DIR", help=f"Krita's resource folder (default: {default_resource_dir()})"
     )
     parser.add_argument(
         "--kritarc",
@@ -86,11 +86,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--python-version",
         type=python_version,
+        metavar="X.Y",
         help="the Python version Krita embeds, e.g. 3.10 (default: detected; Krita's official Windows, macOS and "
         f"AppImage builds use {OFFICIAL_BUILDS_PYTHON})",
     )
     parser.add_argument(
-        "--wheels", type=Path, help="install pyzmq and msgpack from the wheels in this folder, not the package index"
+        "--wheels",
+        type=Path,
+        metavar="DIR",
+        help="install pyzmq and msgpack from the wheels in this folder, not the package index",
     )
 
 
