@@ -81,6 +81,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kritarc",
         type=Path,
+        metavar="FILE",
         help=f"Krita's settings file, where the plugin is enabled (default: {default_kritarc()})",
     )
     parser.add_argument(
