@@ -25,6 +25,7 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors"))
 CHECK_SCRIPT = REPO / "tests" / "editor" / "krita_style_transfer_check.py"
+MISSING_PACKAGES_SCRIPT = REPO / "tests" / "editor" / "krita_missing_packages_check.py"
 STYLE_IMAGE = REPO.parent / "shared" / "images" / "style" / "starry_night.jpg"
 
 pytestmark = [
@@ -44,26 +45,46 @@ def krita_environment() -> dict[str, str]:
     return {**os.environ, "PATH": os.pathsep.join(path)}
 
 
-@pytest.fixture(scope="module")
-def resource_dir(tmp_path_factory) -> Path:
-    """A Krita resource folder with the plugin installed the way an artist installs it."""
-    resources = tmp_path_factory.mktemp("krita-resources")
+def install_plugin(resources: Path, *options: str) -> Path:
+    """Install the plugin the way an artist does, into a Krita resource folder; its pykrita folder."""
+    kritarc = resources / "kritarc"
     done = subprocess.run(
-        painterly_command(
-            "install", "krita", "--resource-dir", str(resources), "--kritarc", str(resources / "kritarc")
-        ),
+        painterly_command("install", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc), *options),
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    return resources
+    return resources / "pykrita"
+
+
+def run_in_krita(pykrita: Path, script: Path, *arguments: str) -> dict:
+    """Run a check script in real Krita (gui mode) with the installed plugin; its RESULT map plus the log."""
+    done = subprocess.run(
+        [str(EDITORS / "run-in-krita.sh"), "--timeout", "240", "--plugin", str(pykrita), str(script), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=krita_environment(),
+    )
+    results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert results, f"no RESULT from Krita (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    return {**results[-1], "log": done.stdout + done.stderr}
+
+
+def assert_checks(result: dict, names: list[str]) -> None:
+    """Every named check passed; otherwise the failed ones and the end of Krita's output."""
+    checks = result.get("checks", {})
+    failed = {name: checks.get(name, "missing: an earlier step failed") for name in names}
+    failed = {name: value for name, value in failed.items() if value is not True}
+    assert not failed, f"{failed}\n{result['log'][-4000:]}"
 
 
 @pytest.fixture(scope="module")
-def krita_checks(resource_dir, tmp_path_factory) -> dict:
+def krita_checks(tmp_path_factory) -> dict:
     """Run the check script once inside Krita against a real daemon; what it reported."""
     work = tmp_path_factory.mktemp("krita-run")
+    pykrita = install_plugin(work / "krita")  # Krita's Python version detected
     style = work / "style.png"
     with Image.open(STYLE_IMAGE) as image:
         image.convert("RGB").resize((40, 32)).save(style)
@@ -81,28 +102,11 @@ def krita_checks(resource_dir, tmp_path_factory) -> dict:
             "style": str(style),
             "daemon_pid": daemon.process.pid,
         }
-        done = subprocess.run(
-            [
-                str(EDITORS / "run-in-krita.sh"),
-                "--timeout",
-                "240",
-                "--plugin",
-                str(resource_dir / "pykrita"),
-                str(CHECK_SCRIPT),
-                json.dumps(config),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=krita_environment(),
-        )
+        return run_in_krita(pykrita, CHECK_SCRIPT, json.dumps(config))
     finally:
         daemon.stop()
         if pid_file.exists():
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
-    results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert results, f"no RESULT from Krita (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return {**results[-1], "log": done.stdout + done.stderr}
 
 
 GROUPS = {
@@ -156,7 +160,11 @@ GROUPS = {
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_in_krita(krita_checks, group):
-    checks = krita_checks.get("checks", {})
-    failed = {name: checks.get(name, "missing: an earlier step failed") for name in GROUPS[group]}
-    failed = {name: value for name, value in failed.items() if value is not True}
-    assert not failed, f"{failed}\n{krita_checks['log'][-4000:]}"
+    assert_checks(krita_checks, GROUPS[group])
+
+
+def test_plugin_installed_for_another_python_says_how_to_fix_it(tmp_path):
+    other_python = "3.12" if sys.version_info[:2] != (3, 12) else "3.11"  # any version but Krita's own
+    pykrita = install_plugin(tmp_path / "krita", "--python-version", other_python)
+    result = run_in_krita(pykrita, MISSING_PACKAGES_SCRIPT)
+    assert_checks(result, ["action_still_offered", "message_names_the_fix", "nothing_added"])

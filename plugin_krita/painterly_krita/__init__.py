@@ -13,6 +13,11 @@ if VENDOR_DIR.is_dir() and str(VENDOR_DIR) not in sys.path:
 
 from krita import Krita  # noqa: E402 - after the vendored packages are on sys.path
 
-from painterly_krita.extension import PainterlyExtension  # noqa: E402
+try:
+    from painterly_krita.extension import PainterlyExtension
+except ImportError as error:  # pyzmq built for another Python, or no vendor folder
+    from painterly_krita.missing_packages import MissingPackagesExtension
 
-Krita.instance().addExtension(PainterlyExtension(Krita.instance()))
+    Krita.instance().addExtension(MissingPackagesExtension(Krita.instance(), error))
+else:
+    Krita.instance().addExtension(PainterlyExtension(Krita.instance()))

@@ -7,12 +7,9 @@ from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from painterly_krita.dialog import StyleTransferDialog
 from painterly_krita.errors import ArtistError
+from painterly_krita.menu import add_actions
 from painterly_krita.settings import TransferSettings, load_settings, save_settings
 from painterly_krita.transfer import TITLE, StyleTransferRun
-
-MENU = "Filter/artistic_filters"
-TRANSFER_ACTION = "painterly_style_transfer"
-REPEAT_ACTION = "painterly_repeat_style_transfer"
 
 
 class PainterlyExtension(Extension):
@@ -26,8 +23,7 @@ class PainterlyExtension(Extension):
         pass
 
     def createActions(self, window) -> None:
-        window.createAction(TRANSFER_ACTION, "Neural Style Transfer...", MENU).triggered.connect(self.open_dialog)
-        window.createAction(REPEAT_ACTION, "Repeat Last Style Transfer", MENU).triggered.connect(self.repeat_last)
+        add_actions(window, self.open_dialog, self.repeat_last)
 
     def open_dialog(self) -> None:
         """Ask for the settings, remember them, and run the filter on the active layer."""
