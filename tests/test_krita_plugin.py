@@ -150,6 +150,7 @@ GROUPS = {
         "gray_f32_source_unchanged",
     ],
     "cancel_removes_the_preview_and_adds_nothing": ["preview_locked_above_source", "cancel_leaves_only_source"],
+    "krita_stays_responsive_while_the_job_runs": ["event_loop_keeps_running_during_the_job"],
     "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
     "a_group_layer_gets_a_message_and_no_job": ["group_layer_message", "group_layer_nothing_added"],
     "closing_the_image_mid_job_cancels_it_quietly": ["closing_image_mid_job_ends_quietly"],

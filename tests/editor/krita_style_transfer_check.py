@@ -7,15 +7,17 @@ dialog (accepted programmatically), "Repeat Last Style Transfer" with settings w
 Cancel in the progress window. Prints "RESULT {...}" with named checks; exits 0 when all of them passed.
 """
 
+import itertools
 import json
 import os
 import signal
 import struct
 import sys
+import time
 
 import krita_headless as kh
 from krita import Krita, Selection
-from PyQt5.QtCore import Qt
+from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import (
     QApplication,
     QComboBox,
@@ -151,8 +153,6 @@ def fill_dialog(state):
 
 
 def steps():
-    from PyQt5.QtCore import QTimer
-
     yield 100
     menu_checks()
     import msgpack
@@ -264,13 +264,21 @@ def steps():
     checks["gray_f32_values_in_range"] = all(0.0 <= value <= 1.0 for value in gray[0::2])
     checks["gray_f32_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
 
-    # 5. Cancel mid-job: the preview goes, nothing is added.
+    # 5. Cancel mid-job: the preview goes, nothing is added. Meanwhile Krita's event loop keeps running.
     doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
+    ticks = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
+    heartbeat.start(20)
     repeat_with(settings(iterations=400, size=64))
     window = yield kh.until(
         lambda: progress_window() and progress_window().value() > 0 and progress_window(), timeout=120
     )
     preview = yield kh.until(lambda: doc.nodeByName("[Preview] Style: tiny style"), timeout=60)
+    yield 1000
+    heartbeat.stop()
+    info["event_loop_longest_gap_ms"] = round(1000 * max(b - a for a, b in itertools.pairwise(ticks)))
+    checks["event_loop_keeps_running_during_the_job"] = len(ticks) > 20 and info["event_loop_longest_gap_ms"] < 1000
     checks["preview_locked_above_source"] = preview.locked() and layer_names(doc)[-1].startswith("[Preview]")
     window.findChild(QPushButton).click()
     yield kh.until(lambda: not doc.nodeByName("[Preview] Style: tiny style") and idle(), timeout=30)
