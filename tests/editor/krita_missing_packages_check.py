@@ -1,11 +1,11 @@
 """Runs inside real Krita (gui mode) with the plugin installed for a Python that is not Krita's: the menu entry is
 still there and tells the artist which `painterly install krita` command fixes it. Prints "RESULT {...}"."""
 
-import json
 import sys
 
 import krita_headless as kh
 from krita import Krita
+from krita_check_report import run_and_report
 
 k = Krita.instance()
 checks = {}
@@ -28,13 +28,4 @@ def steps():
     return 0
 
 
-def checked_steps():
-    try:
-        yield from steps()
-    finally:
-        info["checks"] = checks
-        print("RESULT " + json.dumps(info))
-    return 0 if checks and all(checks.values()) else 1
-
-
-kh.run_steps(checked_steps())
+kh.run_steps(run_and_report(steps(), checks, info))

@@ -17,6 +17,7 @@ import time
 
 import krita_headless as kh
 from krita import Krita, Selection
+from krita_check_report import run_and_report
 from PyQt5.QtCore import Qt, QTimer
 from PyQt5.QtWidgets import (
     QApplication,
@@ -81,6 +82,20 @@ def result_layer(doc, name):
         return doc.nodeByName(name)
 
     return kh.until(ready, timeout=120)
+
+
+def stylize_again(doc, name="Style: tiny style", **changes):
+    """Repeat Last Style Transfer on the active layer with these settings; the result layer."""
+    repeat_with(settings(**changes))
+    layer = yield result_layer(doc, name)
+    yield kh.until(idle, timeout=30)
+    return layer
+
+
+def pixels(node):
+    """A node's raw bytes over the whole canvas of the active (shown) document."""
+    doc = k.activeDocument()
+    return bytes(node.pixelData(0, 0, doc.width(), doc.height()))
 
 
 def layer_names(doc):
@@ -165,7 +180,7 @@ def steps():
 
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
     doc, source = new_document("dialog", 40, 30, "U8", gradient_u8)
-    before = bytes(source.pixelData(0, 0, 40, 30))
+    before = pixels(source)
     state = {}
     timer = QTimer()
     timer.timeout.connect(lambda: fill_dialog(state))
@@ -180,8 +195,8 @@ def steps():
     checks["dialog_opened_and_accepted"] = state.get("accepted", False)
     checks["result_above_source"] = layer_names(doc) == ["source", "Style: dialog style"]
     checks["result_active"] = doc.activeNode().name() == "Style: dialog style"
-    checks["source_unchanged"] = bytes(source.pixelData(0, 0, 40, 30)) == before
-    result = bytes(doc.nodeByName("Style: dialog style").pixelData(0, 0, 40, 30))
+    checks["source_unchanged"] = pixels(source) == before
+    result = pixels(doc.nodeByName("Style: dialog style"))
     checks["result_differs_from_source"] = result != before
     checks["result_opaque"] = set(result[3::4]) == {255}
     saved = json.loads(k.readSetting("painterly", "last_settings", "{}"))
@@ -194,18 +209,15 @@ def steps():
     doc, source = new_document(
         "alpha", 32, 24, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
     )
-    before = bytes(source.pixelData(0, 0, 32, 24))
+    before = pixels(source)
     blend = [
         {"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"},
         {"kind": "library", "ref": info.get("library_style", "?"), "weight": 0.5, "title": "library"},
     ]
-    repeat_with(settings(styles=blend))
-    layer = yield result_layer(doc, "Style: tiny style + library")
-    yield kh.until(idle, timeout=30)
+    layer = yield from stylize_again(doc, "Style: tiny style + library", styles=blend)
     checks["blend_of_file_and_library_style"] = layer is not None
-    result = bytes(layer.pixelData(0, 0, 32, 24))
-    checks["alpha_preserved"] = result[3::4] == before[3::4]
-    checks["alpha_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
+    checks["alpha_preserved"] = pixels(layer)[3::4] == before[3::4]
+    checks["alpha_source_unchanged"] = pixels(source) == before
 
     # 3. A selection: only its bounds are painted, and its hole stays empty.
     doc, source = new_document("selection", 48, 40, "U8", gradient_u8)
@@ -213,56 +225,48 @@ def steps():
     selection.select(8, 6, 24, 20, 255)
     selection.select(8, 6, 6, 6, 0)
     doc.setSelection(selection)
-    before = bytes(source.pixelData(0, 0, 48, 40))
+    before = pixels(source)
     layer_style = [{"kind": "layer", "ref": "dialog|source", "weight": 1.0, "title": "open layer"}]
-    repeat_with(settings(styles=layer_style))
-    layer = yield result_layer(doc, "Style: open layer")
-    yield kh.until(idle, timeout=30)
+    layer = yield from stylize_again(doc, "Style: open layer", styles=layer_style)
     bounds = layer.bounds()
     info["selection_bounds"] = [bounds.x(), bounds.y(), bounds.width(), bounds.height()]
-    alpha = bytes(layer.pixelData(0, 0, 48, 40))[3::4]
+    alpha = pixels(layer)[3::4]
     inside = [alpha[y * 48 + x] for y in range(12, 26) for x in range(14, 32)]
     hole = [alpha[y * 48 + x] for y in range(6, 12) for x in range(8, 14)]
     outside = [alpha[y * 48 + x] for y in range(40) for x in range(48) if not (8 <= x < 32 and 6 <= y < 26)]
     checks["selection_inside_painted"] = set(inside) == {255}
     checks["selection_hole_empty"] = set(hole) == {0}
     checks["selection_outside_empty"] = set(outside) == {0}
-    checks["selection_source_unchanged"] = bytes(source.pixelData(0, 0, 48, 40)) == before
+    checks["selection_source_unchanged"] = pixels(source) == before
 
     # 4. A 16-bit document: the result comes back as a 16-bit layer, opaque and not flat.
     doc, source = new_document("deep", 32, 24, "U16", lambda x, y: struct.pack("<4H", x * 2000, y * 2500, 30000, 65535))
-    before = bytes(source.pixelData(0, 0, 32, 24))
-    repeat_with(settings())
-    layer = yield result_layer(doc, "Style: tiny style")
-    yield kh.until(idle, timeout=30)
-    values = struct.unpack(f"<{32 * 24 * 4}H", bytes(layer.pixelData(0, 0, 32, 24)))
+    before = pixels(source)
+    layer = yield from stylize_again(doc)
+    values = struct.unpack(f"<{32 * 24 * 4}H", pixels(layer))
     checks["u16_layer_depth"] = (layer.colorDepth(), doc.colorDepth()) == ("U16", "U16")
     checks["u16_opaque"] = set(values[3::4]) == {65535}
     checks["u16_not_flat"] = len(set(values[0::4])) > 10
-    checks["u16_source_unchanged"] = bytes(source.pixelData(0, 0, 32, 24)) == before
+    checks["u16_source_unchanged"] = pixels(source) == before
 
     # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
     doc, source = new_document("cmyk", 24, 20, "U8", lambda x, y: bytes((x * 10, y * 12, 40, 0, 255)), "CMYKA")
-    before = bytes(source.pixelData(0, 0, 24, 20))
-    repeat_with(settings())
-    layer = yield result_layer(doc, "Style: tiny style")
-    yield kh.until(idle, timeout=30)
-    cmyk = bytes(layer.pixelData(0, 0, 24, 20))
+    before = pixels(source)
+    layer = yield from stylize_again(doc)
+    cmyk = pixels(layer)
     checks["cmyk_layer_model"] = layer.colorModel() == "CMYKA"
     checks["cmyk_opaque_and_not_flat"] = set(cmyk[4::5]) == {255} and len(set(cmyk[0::5])) > 5
-    checks["cmyk_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
+    checks["cmyk_source_unchanged"] = pixels(source) == before
 
     # 4c. A 32-bit float grayscale document: converted both ways as well.
     doc, source = new_document("grayf32", 24, 20, "F32", lambda x, y: struct.pack("<2f", (x + y) / 44, 1.0), "GRAYA")
-    before = bytes(source.pixelData(0, 0, 24, 20))
-    repeat_with(settings())
-    layer = yield result_layer(doc, "Style: tiny style")
-    yield kh.until(idle, timeout=30)
-    gray = struct.unpack(f"<{24 * 20 * 2}f", bytes(layer.pixelData(0, 0, 24, 20)))
+    before = pixels(source)
+    layer = yield from stylize_again(doc)
+    gray = struct.unpack(f"<{24 * 20 * 2}f", pixels(layer))
     checks["gray_f32_layer_space"] = (layer.colorModel(), layer.colorDepth()) == ("GRAYA", "F32")
     checks["gray_f32_opaque_and_not_flat"] = set(gray[1::2]) == {1.0} and len(set(gray[0::2])) > 5
     checks["gray_f32_values_in_range"] = all(0.0 <= value <= 1.0 for value in gray[0::2])
-    checks["gray_f32_source_unchanged"] = bytes(source.pixelData(0, 0, 24, 20)) == before
+    checks["gray_f32_source_unchanged"] = pixels(source) == before
 
     # 5. Cancel mid-job: the preview goes, nothing is added. Meanwhile Krita's event loop keeps running.
     doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
@@ -319,9 +323,7 @@ def steps():
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
     doc, source = new_document("starts", 24, 20, "U8", gradient_u8)
-    repeat_with(settings(endpoint=config["start_endpoint"], daemon_command=config["start_command"]))
-    started = yield result_layer(doc, "Style: tiny style")
-    yield kh.until(idle, timeout=30)
+    started = yield from stylize_again(doc, endpoint=config["start_endpoint"], daemon_command=config["start_command"])
     checks["daemon_started_by_plugin"] = started is not None and layer_names(doc) == ["source", "Style: tiny style"]
 
     # 7. The daemon dies mid-job: a message, not a hang; the preview goes.
@@ -338,14 +340,4 @@ def steps():
     return 0
 
 
-def checked_steps():
-    """The steps, always ending with the RESULT line (also when a step fails or times out)."""
-    try:
-        yield from steps()
-    finally:
-        info["checks"] = checks
-        print("RESULT " + json.dumps(info))
-    return 0 if checks and all(checks.values()) else 1
-
-
-kh.run_steps(checked_steps())
+kh.run_steps(run_and_report(steps(), checks, info))

@@ -1,0 +1,14 @@
+"""Shared ending of the in-Krita check scripts: named checks, extra facts, one RESULT line."""
+
+import json
+
+
+def run_and_report(steps, checks, info):
+    """Drive `steps` (a run_steps generator), then print "RESULT {...info, checks}" even when a step raised.
+    The exit status is 0 only when there were checks and all of them passed."""
+    try:
+        yield from steps
+    finally:
+        info["checks"] = checks
+        print("RESULT " + json.dumps(info))
+    return 0 if checks and all(checks.values()) else 1
