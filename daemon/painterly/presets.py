@@ -92,8 +92,8 @@ QUALITY = dataclasses.replace(
     content_layers=(("conv4_2", 1.0),),
     init_noise=0.0,
     size=512,
-    scales=(0.5, 1.0),
-    coarse_iterations=150,
+    scales=(0.25, 0.5, 1.0),
+    coarse_iterations=200,
 )
 FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,))
 PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}
