@@ -302,11 +302,10 @@ def steps():
     doc, source = new_document("group", 24, 20, "U8", gradient_u8)
     group = doc.createGroupLayer("a group")
     doc.rootNode().addChildNode(group, source)
-    yield 100
-    doc.setActiveNode(group)
-    yield kh.until(lambda: doc.activeNode().name() == "a group", timeout=10)
+    # Krita learns of the new layer only once its main loop has run; ask again until it is active.
+    yield kh.until(lambda: doc.setActiveNode(group) or doc.activeNode().name() == "a group", timeout=30)
     repeat_with(settings())
-    yield kh.until(lambda: messages, timeout=10)
+    yield kh.until(lambda: messages, timeout=30)
     checks["group_layer_message"] = any("Select a paint layer" in m for m in messages)
     checks["group_layer_nothing_added"] = layer_names(doc) == ["source", "a group"]
 
