@@ -255,6 +255,7 @@ class StyleTransferDialog(QDialog):
             except ArtistError:
                 icon = QIcon()
             item = QListWidgetItem(icon, style.title, self.library)
+            item.setToolTip(f"{style.title}, {style.artist}" if style.artist else style.title)
             item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
 
     @pyqtSlot(str, str)

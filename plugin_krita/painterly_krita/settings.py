@@ -9,13 +9,12 @@ from typing import Any
 from krita import Krita
 
 from painterly_wire import DEFAULT_ENDPOINT
+from painterly_wire.params import job_params
 
 SETTINGS_GROUP = "painterly"
 SETTINGS_KEY = "last_settings"
 PRESETS = ("fast", "quality", "seed")
 STYLE_KINDS = ("file", "layer", "library")
-BASE_STYLE_WEIGHT = 40.0
-STRENGTH_DECADES = 2.0
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,7 @@ class TransferSettings:
 
     def params(self) -> dict[str, Any]:
         """The job's `params` map for the daemon."""
-        params: dict[str, Any] = {
-            "preset": self.preset,
-            "size": self.size,
-            "preserve_colors": self.preserve_colours,
-            "style_weight": BASE_STYLE_WEIGHT * 10 ** (STRENGTH_DECADES * (self.strength - 50) / 50),
-        }
-        if self.iterations > 0:
-            params["iterations"] = self.iterations
-        return params
+        return job_params(self.preset, self.size, self.strength, self.preserve_colours, self.iterations)
 
     def layer_name(self) -> str:
         """The result layer's name: the styles it was painted in."""
