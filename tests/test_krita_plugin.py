@@ -123,6 +123,10 @@ GROUPS = {
         "dialog_opened_and_accepted",
         "dialog_settings_remembered",
     ],
+    "repeat_with_nothing_remembered_opens_the_dialog_and_cancel_runs_nothing": [
+        "repeat_without_settings_opens_the_dialog",
+        "dialog_cancel_runs_nothing",
+    ],
     "result_is_a_new_active_layer_above_the_untouched_source": [
         "result_above_source",
         "result_active",

@@ -131,6 +131,14 @@ def menu_checks():
     checks["menu_text"] = k.action(TRANSFER).text() == "Neural Style Transfer..."
 
 
+def close_dialog(closed):
+    """Called from a timer: press Cancel in whatever modal dialog is open, noting its name."""
+    dialog = QApplication.activeModalWidget()
+    if dialog is not None:
+        closed.append(dialog.objectName())
+        dialog.reject()
+
+
 def fill_dialog(state):
     """Called from a timer while the dialog's exec() runs: point it at the test daemon, wait for its style
     library, check the widgets, choose tiny settings and press OK."""
@@ -181,6 +189,15 @@ def steps():
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
     doc, source = new_document("dialog", 40, 30, "U8", gradient_u8)
     before = pixels(source)
+    # With nothing remembered yet, Repeat Last Style Transfer opens the dialog; Cancel there runs nothing.
+    cancelled = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: close_dialog(cancelled))
+    timer.start(100)
+    k.action(REPEAT).trigger()
+    timer.stop()
+    checks["repeat_without_settings_opens_the_dialog"] = cancelled == ["painterly_dialog"]
+    checks["dialog_cancel_runs_nothing"] = idle() and layer_names(doc) == ["source"]
     state = {}
     timer = QTimer()
     timer.timeout.connect(lambda: fill_dialog(state))
