@@ -145,7 +145,12 @@ GROUPS = {
         "selection_outside_empty",
         "selection_source_unchanged",
     ],
-    "16_bit_document_gets_a_16_bit_result": ["u16_layer_depth", "u16_opaque", "u16_not_flat", "u16_source_unchanged"],
+    "16_bit_document_gets_a_16_bit_result_with_an_open_image_as_style": [
+        "u16_layer_depth",
+        "u16_opaque",
+        "u16_not_flat",
+        "u16_source_unchanged",
+    ],
     "cmyk_document_is_converted_both_ways": ["cmyk_layer_model", "cmyk_opaque_and_not_flat", "cmyk_source_unchanged"],
     "float_grayscale_document_is_converted_both_ways": [
         "gray_f32_layer_space",

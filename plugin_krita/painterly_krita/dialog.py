@@ -33,7 +33,7 @@ from PyQt5.QtWidgets import (
 from painterly_krita.errors import ArtistError
 from painterly_krita.settings import PRESETS, StyleChoice, TransferSettings
 from painterly_krita.style_library import LibraryLoader, thumbnail_icon
-from painterly_krita.styles import layer_ref
+from painterly_krita.styles import layer_ref, paint_layers
 
 PRESET_TITLES = {"fast": "Fast (a quick sketch)", "quality": "Quality", "seed": "Seed recipe (slow, as published)"}
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
@@ -104,7 +104,7 @@ class StyleTransferDialog(QDialog):
         buttons = QHBoxLayout()
         for name, text, slot in (
             ("add_file", "Image file…", self._add_file),
-            ("add_layer", "Open layer…", self._add_layer),
+            ("add_layer", "Open image or layer…", self._add_open_image),
             ("remove_style", "Remove", self._remove_style),
         ):
             button = QPushButton(text, box)
@@ -208,16 +208,21 @@ class StyleTransferDialog(QDialog):
         if path:
             self.add_style(StyleChoice("file", path))
 
-    def _add_layer(self) -> None:
+    def _add_open_image(self) -> None:
+        """A menu of the open images (merged) and their paint layers, groups included."""
         menu = QMenu(self)
         for document in Krita.instance().documents():
-            for node in document.topLevelNodes():
-                if node.type() == "paintlayer":
-                    action = menu.addAction(f"{document.name()}: {node.name()}")
-                    choice = StyleChoice("layer", layer_ref(document, node), title=node.name())
-                    action.triggered.connect(lambda _checked, choice=choice: self.add_style(choice))
+            image = StyleChoice("document", document.name(), title=document.name())
+            menu.addAction(f"{document.name()} (whole image)").triggered.connect(
+                lambda _checked, choice=image: self.add_style(choice)
+            )
+            for node in paint_layers(document.rootNode()):
+                layer = StyleChoice("layer", layer_ref(document, node), title=node.name())
+                menu.addAction(f"    {node.name()}").triggered.connect(
+                    lambda _checked, choice=layer: self.add_style(choice)
+                )
         if menu.isEmpty():
-            menu.addAction("No open paint layers").setEnabled(False)
+            menu.addAction("No open images").setEnabled(False)
         menu.exec(self.mapToGlobal(self.rect().center()))
 
     def _remove_style(self) -> None:
@@ -262,4 +267,4 @@ class StyleTransferDialog(QDialog):
     def _library_unavailable(self, endpoint: str, reason: str) -> None:
         if endpoint != self.library_endpoint:
             return
-        self.library_status.setText(f"No style library: {reason}. Image files and open layers still work.")
+        self.library_status.setText(f"No style library: {reason}. Image files and open images still work.")

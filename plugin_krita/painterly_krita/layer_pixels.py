@@ -45,10 +45,10 @@ def source_region(document, node) -> Region:
     return Region(x0, y0, x1 - x0, y1 - y0, coverage)
 
 
-def read_pixels(node, region: Region) -> Pixels:
-    """The node's pixels in the region as 8-bit sRGB RGBA wire Pixels (converted from the node's colour space)."""
-    data = bytes(node.pixelData(region.x, region.y, region.width, region.height))
-    space = ColourSpace.of(node)
+def read_pixels(source, region: Region) -> Pixels:
+    """A node's (or a whole document's merged) pixels in the region as 8-bit sRGB RGBA wire Pixels."""
+    data = bytes(source.pixelData(region.x, region.y, region.width, region.height))
+    space = ColourSpace.of(source)
     if not stores_rgba8(space):
         data = convert(data, region.width, region.height, space, WORKING_SPACE)
     return Pixels(region.width, region.height, 4, "u8", swap_red_blue(data))

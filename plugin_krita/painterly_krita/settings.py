@@ -14,13 +14,13 @@ from painterly_wire.params import job_params
 SETTINGS_GROUP = "painterly"
 SETTINGS_KEY = "last_settings"
 PRESETS = ("fast", "quality", "seed")
-STYLE_KINDS = ("file", "layer", "library")
+STYLE_KINDS = ("file", "document", "layer", "library")
 
 
 @dataclass(frozen=True)
 class StyleChoice:
-    """One style of the blend: an image `file` path, an open document's `layer` ("document|layer"), or a daemon
-    `library` style name, with its blend weight."""
+    """One style of the blend: an image `file` path, an open `document` (its merged image, by name), an open
+    document's `layer` ("document|layer"), or a daemon `library` style name, with its blend weight."""
 
     kind: str
     ref: str

@@ -256,10 +256,11 @@ def steps():
     checks["selection_outside_empty"] = set(outside) == {0}
     checks["selection_source_unchanged"] = pixels(source) == before
 
-    # 4. A 16-bit document: the result comes back as a 16-bit layer, opaque and not flat.
+    # 4. A 16-bit document, styled after another open image as a whole: a 16-bit layer, opaque and not flat.
     doc, source = new_document("deep", 32, 24, "U16", lambda x, y: struct.pack("<4H", x * 2000, y * 2500, 30000, 65535))
     before = pixels(source)
-    layer = yield from stylize_again(doc)
+    whole_image = [{"kind": "document", "ref": "dialog", "weight": 1.0, "title": "whole image"}]
+    layer = yield from stylize_again(doc, "Style: whole image", styles=whole_image)
     values = struct.unpack(f"<{32 * 24 * 4}H", pixels(layer))
     checks["u16_layer_depth"] = (layer.colorDepth(), doc.colorDepth()) == ("U16", "U16")
     checks["u16_opaque"] = set(values[3::4]) == {65535}
