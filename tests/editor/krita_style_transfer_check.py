@@ -139,6 +139,19 @@ def close_dialog(closed):
         dialog.reject()
 
 
+def pick_from_menu(text, menus):
+    """Called from a timer while a popup menu's exec() runs: note its entries, choose `text`, close it."""
+    menu = QApplication.activePopupWidget()
+    if menu is None:
+        return
+    texts = [action.text().replace("&", "") for action in menu.actions()]  # KDE adds accelerator marks
+    menus.append(texts)
+    for action, action_text in zip(menu.actions(), texts, strict=True):
+        if action_text == text:
+            action.trigger()
+    menu.close()
+
+
 def fill_dialog(state):
     """Called from a timer while the dialog's exec() runs: point it at the test daemon, wait for its style
     library, check the widgets, choose tiny settings and press OK."""
@@ -165,13 +178,25 @@ def fill_dialog(state):
     checks["dialog_library_thumbnails"] = library.count() > 0 and not library.item(0).icon().isNull()
     if library.count():
         info["library_style"] = library.item(0).data(Qt.UserRole).ref
+    state["accepted"] = True  # from here on, timer ticks during the nested menu loop do nothing
+    menus = []
+    picker = QTimer()
+    picker.timeout.connect(lambda: pick_from_menu("dialog (whole image)", menus))
+    picker.start(50)
+    dialog.findChild(QPushButton, "add_layer").click()  # returns once the menu is closed
+    picker.stop()
+    styles = widgets["styles"]
+    info["open_images_menu"] = menus[:1]
+    checks["dialog_offers_open_images_and_their_layers"] = bool(menus) and "    source" in menus[0]
+    checks["dialog_adds_an_open_image"] = styles.count() == 1 and styles.item(0).text().startswith("dialog (document)")
+    dialog.findChild(QPushButton, "remove_style").click()
+    checks["dialog_removes_a_style"] = styles.count() == 0
     dialog.add_style(StyleChoice("file", config["style"], 1.0, "dialog style"))
     widgets["strength"].setValue(70)
     widgets["preset"].setCurrentIndex(widgets["preset"].findData("fast"))
     widgets["size"].setValue(40)
     widgets["iterations"].setValue(2)
     widgets["daemon_command"].setText("")
-    state["accepted"] = True
     widgets["buttons"].button(QDialogButtonBox.Ok).click()
 
 
