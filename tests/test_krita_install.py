@@ -72,6 +72,16 @@ def test_uninstall_restores_exactly_what_was_there(profile):
     assert kritarc.read_text() == USER_KRITARC
 
 
+def test_uninstall_from_nothing_leaves_nothing(tmp_path):
+    resources, kritarc = tmp_path / "new" / "krita", tmp_path / "config" / "kritarc"
+    assert install((resources, kritarc), "--python-version", "3.11").returncode == 0
+    assert kritarc.read_text() == "[python]\nenable_painterly_krita=true\n"
+    done = painterly("uninstall", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc))
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "new").exists()
+    assert not kritarc.exists()
+
+
 def test_second_install_updates_in_place(profile):
     assert install(profile, "--python-version", "3.11").returncode == 0
     done = install(profile, "--python-version", "3.11")

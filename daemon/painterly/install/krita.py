@@ -117,10 +117,10 @@ def install(args: argparse.Namespace) -> str:
     try:
         _place_plugin(pykrita, manifest)
         vendor_runtime(pykrita / PLUGIN_NAME, target_python, manifest, platform_tags(), args.wheels)
-        previous = set_ini_value(kritarc, "python", f"enable_{PLUGIN_NAME}", "true")
-        manifest.settings.append(
-            {"file": str(kritarc), "section": "python", "key": f"enable_{PLUGIN_NAME}", "previous": previous}
-        )
+        setting = {"file": str(kritarc), "section": "python", "key": f"enable_{PLUGIN_NAME}"}
+        setting["file_existed"] = kritarc.exists()
+        setting["previous"] = set_ini_value(kritarc, "python", setting["key"], "true")
+        manifest.settings.append(setting)
         manifest.save(pykrita / PLUGIN_NAME / MANIFEST_NAME)
     except BaseException:
         _undo(manifest)
@@ -156,8 +156,12 @@ def set_ini_value(path: Path, section: str, key: str, value: str | None) -> str 
     previous = None if index is None else lines[index].split("=", 1)[1].strip()
     if index is not None:
         del lines[index]
+        end -= 1
     if value is not None:
         lines.insert(start + 1, f"{key}={value}")
+    elif not any(line.strip() for line in lines[start + 1 : end]):  # an empty section says nothing: drop it
+        first = start - 1 if start > 0 and not lines[start - 1].strip() else start
+        del lines[first:end]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return previous
@@ -185,7 +189,10 @@ def _uninstall_existing(pykrita: Path) -> bool:
 def _undo(manifest: Manifest) -> None:
     """Restore the recorded settings, then delete the recorded files and folders."""
     for setting in reversed(manifest.settings):
-        set_ini_value(Path(setting["file"]), setting["section"], setting["key"], setting["previous"])
+        settings_file = Path(setting["file"])
+        set_ini_value(settings_file, setting["section"], setting["key"], setting["previous"])
+        if not setting.get("file_existed", True) and not settings_file.read_text(encoding="utf-8").strip():
+            settings_file.unlink()
     manifest.remove_paths()
 
 
