@@ -215,7 +215,9 @@ def _previewer(image: torch.Tensor) -> Callable[[int], torch.Tensor]:
     return preview
 
 
-def _optimise_adam(run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None):
+def _optimise_adam(
+    run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None
+) -> torch.Tensor:
     """The seed recipe's loop: Adam on the pixels, clipped to [0, 1] after every step."""
     pixels = image.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([pixels], lr=run.settings.learning_rate)
@@ -234,7 +236,9 @@ def _optimise_adam(run: _Run, image: torch.Tensor, targets: _Targets, steps: int
     return pixels.detach()
 
 
-def _optimise_lbfgs(run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None):
+def _optimise_lbfgs(
+    run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None
+) -> torch.Tensor:
     """Projected L-BFGS: every image it evaluates is clamped to [0, 1], i.e. exactly what gets saved."""
 
     def evaluate(candidate: torch.Tensor) -> tuple[float, torch.Tensor]:
@@ -254,7 +258,9 @@ def _optimise_lbfgs(run: _Run, image: torch.Tensor, targets: _Targets, steps: in
     return optimizer.image
 
 
-def _initial_image(settings: Settings, content: torch.Tensor, init_image: torch.Tensor | None, generator):
+def _initial_image(
+    settings: Settings, content: torch.Tensor, init_image: torch.Tensor | None, generator: torch.Generator
+) -> torch.Tensor:
     if settings.init == "noise":
         start = torch.rand(content.shape, generator=generator)
     elif settings.init == "image":
