@@ -103,12 +103,12 @@ def load_picture(path: str | Path) -> Picture:
 def picture_from_pil(image: Image.Image) -> Picture:
     """Convert any Pillow image to a Picture, keeping 16-bit precision and alpha."""
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        gray = torch.tensor(list(image.getdata()), dtype=torch.float32).view(1, image.height, image.width)
-        return _planes((gray / (65535.0 if image.mode != "I" or gray.max() > 255 else 255.0)).clamp(0, 1))
-    if image.mode == "F":
-        gray = torch.tensor(list(image.getdata()), dtype=torch.float32).view(1, image.height, image.width)
-        return _planes(gray.clamp(0, 1))
+    if image.mode.startswith("I") or image.mode == "F":  # 16/32-bit gray: keep the precision
+        as_float = image.convert("F")
+        gray = torch.frombuffer(bytearray(as_float.tobytes()), dtype=torch.float32).view(1, image.height, image.width)
+        sixteen_bit = image.mode.startswith("I;16") or gray.max() > 255
+        full_scale = 1.0 if image.mode == "F" else 65535.0 if sixteen_bit else 255.0
+        return _planes((gray / full_scale).clamp(0, 1))
     converted = image.convert("RGBA" if has_alpha else "RGB")
     data = converted.tobytes()
     return picture_from_pixels(data, image.width, image.height, len(converted.getbands()), "u8")
