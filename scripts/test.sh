@@ -10,6 +10,12 @@ if ! "$python" -c "import torch" 2>/dev/null; then
     "$python" -m pip install --quiet torch==2.13.0
 fi
 "$python" -m pip install --quiet -e ".[test]"
+# The client must run on the editors' Pythons (Krita 3.10, GIMP 3 3.13): give any such interpreter here its packages.
+for editor_python in "$HOME"/.pyenv/versions/3.10.*/bin/python "$HOME"/.pyenv/versions/3.13.*/bin/python; do
+    if [ -x "$editor_python" ]; then
+        "$editor_python" -m pip install --quiet --disable-pip-version-check pyzmq msgpack || true
+    fi
+done
 
 if [ -d "$editors" ] && [ "$(id -u)" = 0 ]; then
     "$editors/install-krita.sh"
