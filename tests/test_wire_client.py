@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import select
 import subprocess
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -118,3 +119,28 @@ def test_client_runs_on_the_editors_python(daemon, editor_python):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ok")
+
+
+@pytest.mark.parametrize("endpoint", ["127.0.0.1:7353", "tcp://127.0.0.1", "bad"])
+def test_a_malformed_endpoint_is_daemon_unavailable_naming_it_and_the_socket_is_closed(endpoint, monkeypatch):
+    sockets = []
+    real_socket = zmq.Context.socket
+
+    def recording_socket(context, *args, **kwargs):
+        sockets.append(real_socket(context, *args, **kwargs))
+        return sockets[-1]
+
+    monkeypatch.setattr(zmq.Context, "socket", recording_socket)
+    with pytest.raises(DaemonUnavailable) as raised:
+        Client(endpoint)
+    assert raised.value.code == "bad_endpoint"
+    assert endpoint in raised.value.message and "tcp://HOST:PORT" in raised.value.message
+    assert len(sockets) == 1 and sockets[0].closed
+
+
+def test_status_with_a_malformed_endpoint_prints_one_clear_line():
+    command = [sys.executable, "-m", "painterly.cli", "status", "--endpoint", "bad"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'bad'" in lines[0] and "tcp://HOST:PORT" in lines[0], done.stderr

@@ -75,10 +75,20 @@ class Client:
         self.endpoint = endpoint
         self.timeout_s = timeout_s
         self._socket = (context or zmq.Context.instance()).socket(zmq.DEALER)
-        self._socket.maxmsgsize = MAX_IMAGE_BYTES + 4096
-        if keys is not None:
-            keys.apply(self._socket)
-        self._socket.connect(endpoint)
+        try:
+            self._socket.maxmsgsize = MAX_IMAGE_BYTES + 4096
+            if keys is not None:
+                keys.apply(self._socket)
+            self._socket.connect(endpoint)
+        except zmq.ZMQError as error:
+            self._socket.close(linger=0)
+            raise DaemonUnavailable(
+                "bad_endpoint",
+                f"cannot use endpoint {endpoint!r} ({zmq.strerror(error.errno)}): expected tcp://HOST:PORT",
+            ) from None
+        except BaseException:
+            self._socket.close(linger=0)
+            raise
         self._requests = itertools.count(1)
         self._waiting: list[JobEvent] = []
 
