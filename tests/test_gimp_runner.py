@@ -114,6 +114,25 @@ def test_a_daemon_dying_mid_job_is_reported():
     assert time.monotonic() - started < 10
 
 
+def test_a_daemon_restarted_mid_job_is_reported_not_waited_for():
+    first = DaemonProcess()
+    first.wait_ready()
+    runner = start_runner(first.endpoint, iterations=5000, timeout_s=5.0)  # long enough for the restart
+    while read_record(runner.stdout)["event"] != "progress":
+        pass
+    first.stop(signal.SIGKILL)
+    second = DaemonProcess(endpoint=first.endpoint)  # answers hello, but never heard of the job
+    try:
+        second.wait_ready()
+        started = time.monotonic()
+        records = records_until_end(runner)
+    finally:
+        second.stop()
+    assert records[-1]["event"] == "failed" and records[-1]["code"] == "unknown_job", records[-1]
+    assert "restarted" in records[-1]["message"]
+    assert time.monotonic() - started < 10
+
+
 def test_the_start_command_starts_a_daemon_that_is_not_running():
     endpoint = f"tcp://127.0.0.1:{free_port()}"
     command = painterly_command("serve", "--endpoint", endpoint, "--device", "cpu", "--weights", str(WEIGHTS))

@@ -1,8 +1,9 @@
 """One style-transfer job on the daemon, driven from Qt's event loop so Krita never waits on the socket.
 
 The client's ZMQ_FD is watched by a QSocketNotifier (plus a slow timer, as the FD is edge-triggered); every
-wake-up drains the waiting records and turns them into Qt signals. A daemon that goes quiet is asked `hello`
-with a short timeout; no answer ends the job with a message instead of a hang.
+wake-up drains the waiting records and turns them into Qt signals. After a quiet spell the daemon is asked about
+the job (`fetch`, short timeout): no answer, or a daemon that no longer knows the job (restarted), ends it with a
+message instead of a hang; a job still running is routed to this connection again.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ import time
 
 from PyQt5.QtCore import QObject, QSocketNotifier, QTimer, pyqtSignal
 
-from painterly_wire import Cancelled, Client, Failed, PainterlyError, Progress, Result
+from painterly_wire import (
+    Cancelled,
+    Client,
+    DaemonUnavailable,
+    Failed,
+    JobCancelled,
+    PainterlyError,
+    Progress,
+    Result,
+)
 
 POLL_INTERVAL_MS = 250
 QUIET_LIMIT_S = 5.0
@@ -80,7 +90,8 @@ class StyleTransferJob(QObject):
         self._check_alive()
 
     def _check_alive(self) -> None:
-        """After a quiet spell, make sure the daemon still answers (a dead one never sends anything)."""
+        """After a quiet spell, ask the daemon about the job: a dead one never sends anything, a restarted one
+        answers hello but lost the job, and a reconnection needs the job routed to it again (fetch does that)."""
         now = time.monotonic()
         if self._cancel_asked_at is not None and now - self._cancel_asked_at > CANCEL_GRACE_S:
             return self._end(self.cancelled)
@@ -88,16 +99,28 @@ class StyleTransferJob(QObject):
             return None
         timeout_s, self.client.timeout_s = self.client.timeout_s, ALIVE_CHECK_TIMEOUT_S
         try:
-            self.client.hello()
-        except PainterlyError:
+            answer = self.client.fetch(self.job_id)
+        except JobCancelled:
+            return self._end(self.cancelled)
+        except DaemonUnavailable:
             return self._end(
                 self.failed,
                 f"The Painterly daemon at {self.client.endpoint} stopped answering during the job. "
                 "Check that it is still running (`painterly serve`), then try again.",
             )
+        except PainterlyError as error:
+            if error.code == "unknown_job":
+                return self._end(
+                    self.failed,
+                    f"The Painterly daemon at {self.client.endpoint} no longer knows this job; it was probably "
+                    "restarted while the job ran. Run the filter again.",
+                )
+            return self._end(self.failed, f"The style transfer failed: {error.message}")
         finally:
             self.client.timeout_s = timeout_s
-        self._last_news = time.monotonic()
+        if isinstance(answer, Result):
+            return self._end(self.finished, answer)
+        self._last_news = time.monotonic()  # Accepted: still queued or running, its events now come here again
         return None
 
     def _end(self, signal, *payload) -> None:

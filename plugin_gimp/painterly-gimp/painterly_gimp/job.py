@@ -60,6 +60,8 @@ def _outcome(record: dict[str, Any] | None, request: JobRequest) -> Pixels | Non
         raise ArtistError(f"The style transfer was cancelled: {record['reason']}")
     if record["code"] == "daemon_unavailable":
         raise ArtistError(daemon_down_message(request.daemon_endpoint, request.start_command, record["message"]))
+    if record["code"] == "unknown_job":  # the daemon restarted mid-job; the runner's message says so
+        raise ArtistError(record["message"])
     raise ArtistError(f"The daemon could not stylize the layer: {record['message']}")
 
 

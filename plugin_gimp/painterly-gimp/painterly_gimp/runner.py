@@ -24,7 +24,9 @@ from painterly_wire import (
     Client,
     DaemonUnavailable,
     Failed,
+    JobCancelled,
     JobEvent,
+    JobFailed,
     PainterlyError,
     Progress,
     Result,
@@ -111,13 +113,38 @@ def record_for(event: JobEvent) -> dict[str, Any]:
     return {"event": "accepted", "job": event.job}
 
 
+def ask_about_job(client: Client, job_id: str) -> JobEvent:
+    """After a quiet spell, ask the daemon about the job (fetch): a hello alone misses a restarted daemon that
+    lost the job, and a reconnection under a new routing id whose events go nowhere.
+
+    Returns Accepted while the job is queued or running (its events now come to this connection again), or its
+    final record; raises DaemonUnavailable when the daemon does not answer.
+    """
+    try:
+        return client.fetch(job_id)
+    except JobCancelled as error:
+        return Cancelled(job_id, error.message)
+    except PainterlyError as error:
+        if error.code == "unknown_job":
+            return Failed(
+                job_id,
+                "unknown_job",
+                f"The Painterly daemon at {client.endpoint} no longer knows this job; it was probably restarted "
+                "while the job ran. Run the filter again.",
+            )
+        if isinstance(error, JobFailed):
+            return Failed(job_id, error.code, error.message)
+        raise
+
+
 def follow_job(client: Client, job_id: str, plugin_gone: threading.Event, out: BinaryIO) -> None:
     """Relay the job's records until it ends; cancel it if the plug-in goes away first."""
     quiet_since = time.monotonic()
     while not plugin_gone.is_set():
         events = [event for event in client.events(POLL_S) if event.job == job_id]
         if not events and time.monotonic() - quiet_since > client.timeout_s:
-            client.hello()  # raises DaemonUnavailable when the daemon went away
+            answer = ask_about_job(client, job_id)
+            events = [] if isinstance(answer, Accepted) else [answer]  # Accepted: still running, keep waiting
             quiet_since = time.monotonic()
         for event in events:
             quiet_since = time.monotonic()
