@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -136,3 +137,17 @@ def test_demo_runs_on_the_built_in_example(painterly, tmp_path):
     rc, _, err = painterly("demo", "-o", tmp_path / "demo.png", "--preset", "fast", "--iterations", "2", "--size", "48")
     assert rc == 0, err
     assert Image.open(tmp_path / "demo.png").size[0] == 48
+
+
+def test_exif_rotation_is_applied_and_the_output_gets_the_usual_file_mode(painterly, photo, tmp_path):
+    source = Image.open(photo)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
+    rotated = tmp_path / "phone.jpg"
+    source.save(rotated, exif=exif)
+    assert load_picture(rotated).size == (source.height, source.width)
+    rc, _, err = painterly("stylize", rotated, photo, "-o", tmp_path / "out.png", *STYLE_ARGS)
+    assert rc == 0, err
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.png").stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600

@@ -176,3 +176,20 @@ def test_small_regions_get_a_clear_message_and_coarse_scales_adapt(model, test_i
     )
     assert result.image.shape[1:] == (20, 64)
     assert result.report["steps"] == 2  # the half-size scale (10 px high) was skipped
+
+
+def test_average_pooling_changes_the_result_and_the_seed_is_reported(model, test_image):
+    content, style = test_image(CONTENT, 48), test_image(STARRY)
+    runs = {
+        pooling: stylize(
+            model,
+            content,
+            [StyleSource(style)],
+            settings_for("fast", {"iterations": 3, "size": 48, "pooling": pooling, "seed": 9}),
+        )
+        for pooling in ("max", "avg")
+    }
+    assert not torch.equal(runs["max"].image, runs["avg"].image)
+    assert runs["avg"].report["settings"]["pooling"] == "avg"
+    unseeded = stylize(model, content, [StyleSource(style)], settings_for("fast", {"iterations": 1, "size": 48}))
+    assert isinstance(unseeded.report["settings"]["seed"], int)

@@ -19,7 +19,6 @@ from painterly.device import DEVICE_CHOICES
 from painterly.presets import PRESET_NAMES
 
 EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 class CommandError(Exception):
@@ -114,6 +113,9 @@ def write_outputs(picture, output: Path, report: dict, report_path: Path | None)
 
     handle, temporary = tempfile.mkstemp(suffix=output.suffix or ".png", dir=output.parent or Path("."))
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; the image should get the user's usual mode
     try:
         save_picture(picture, temporary)
         os.replace(temporary, output)

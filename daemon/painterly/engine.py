@@ -93,13 +93,15 @@ class StyleModel:
     def dtype(self) -> str:
         return self.compute.dtype_name
 
-    def features(self, images: torch.Tensor, layers: set[str], exact: bool = False) -> dict[str, torch.Tensor]:
+    def features(
+        self, images: torch.Tensor, layers: set[str], exact: bool = False, pooling: str = "max"
+    ) -> dict[str, torch.Tensor]:
         """Activations of `layers` for an (N, 3, H, W) batch; `exact` forces float32 convolutions."""
         images = images.to(self.compute.device, memory_format=self.compute.memory_format)
         if exact:
-            return self.network(images, layers)
+            return self.network(images, layers, pooling)
         with self.compute.autocast():
-            return self.network(images, layers)
+            return self.network(images, layers, pooling)
 
 
 def load_model(
@@ -132,6 +134,7 @@ class _Objective:
     alpha: float
     beta: float
     tv_weight: float = 0.0
+    pooling: str = "max"
 
     @property
     def layers(self) -> set[str]:
@@ -144,13 +147,13 @@ class _Objective:
         content_names = {name for name, _ in self.content_layers}
         style_names = {name for name, _ in self.style_layers}
         with torch.no_grad():
-            content_features = model.features(content[None], content_names, exact)
+            content_features = model.features(content[None], content_names, exact, self.pooling)
             total_weight = sum(style.weight for style in styles)
             grams: dict[str, torch.Tensor] = {}
             long_side = max(1, round(max(content.shape[1:]) * style_scale))
             for style in styles:
                 width, height = _style_size(style.image, long_side)
-                features = model.features(resize(style.image, width, height)[None], style_names, exact)
+                features = model.features(resize(style.image, width, height)[None], style_names, exact, self.pooling)
                 for name in style_names:
                     blended = losses.gram(features[name]) * (style.weight / total_weight)
                     grams[name] = grams[name] + blended if name in grams else blended
@@ -160,7 +163,7 @@ class _Objective:
         self, model: StyleModel, image: torch.Tensor, targets: _Targets, exact: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """(J, J_content, J_style) of an (1, 3, H, W) image; J includes the TV term."""
-        features = model.features(image, self.layers, exact)
+        features = model.features(image, self.layers, exact, self.pooling)
         j_content = sum(w * losses.content_cost(targets.content[n], features[n]) for n, w in self.content_layers)
         j_style = sum(w * losses.style_cost(targets.grams[n], features[n]) for n, w in self.style_layers)
         total = self.alpha * j_content + self.beta * j_style
@@ -329,16 +332,17 @@ def stylize(
             raise ValueError("images must be RGB tensors of shape (3, H, W)")
         check_dimensions(image.shape[2], image.shape[1])
     cancel = cancel or CancelToken()
-    generator = torch.Generator().manual_seed(settings.seed if settings.seed is not None else int(time.time()))
-    if settings.seed is not None:
-        torch.manual_seed(settings.seed)
+    seed = settings.seed if settings.seed is not None else time.time_ns() % 2**63
+    generator = torch.Generator().manual_seed(seed)
     out_width, out_height = fit_long_side(content.shape[2], content.shape[1], settings.size)
+    check_dimensions(out_width, out_height, "the output")
     objective = _Objective(
         settings.content_layers,
         settings.style_layers,
         settings.content_weight,
         settings.style_weight,
         settings.tv_weight,
+        settings.pooling,
     )
     sizes = _scale_sizes(out_width, out_height, settings)
     total = settings.iterations + settings.coarse_iterations * (len(sizes) - 1)
@@ -376,7 +380,7 @@ def stylize(
         "dtype": model.dtype,
         "weights": model.weights_description,
         "best_step": best.step if best is not None else run.step,
-        "settings": _settings_report(settings),
+        "settings": _settings_report(dataclasses.replace(settings, seed=seed)),
     }
     if settings.measure_costs:
         report.update(seed_costs(model, image, content, styles, settings.style_scale))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 8192 * 8192
 MAX_SIDE = 16384
@@ -87,9 +87,10 @@ def load_picture(path: str | Path) -> Picture:
     """Read an image file (any mode Pillow reads: gray, CMYK, palette, 16-bit, alpha) as a Picture."""
     try:
         with Image.open(path) as image:
-            image.load()
             check_dimensions(*image.size, what=str(path))
-            return picture_from_pil(image)
+            upright = ImageOps.exif_transpose(image)  # phone photos store their rotation in EXIF
+            upright.load()
+            return picture_from_pil(upright)
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from painterly.images import MAX_SIDE
 from painterly.vgg import LAYER_NAMES, POOLING_CHOICES
 
 Layers = tuple[tuple[str, float], ...]
@@ -24,6 +23,9 @@ SEED_BETA = 40.0
 OPTIMIZERS = ("adam", "lbfgs")
 INITS = ("content", "noise", "image")
 KEEP_CHOICES = ("best", "last")
+
+
+MAX_JOB_SIDE = 4096  # VGG-19 at 4096x4096 already needs tens of GB of activations
 
 
 class SettingError(ValueError):
@@ -54,11 +56,6 @@ class Settings:
     seed: int | None
     keep: str
     measure_costs: bool
-
-    def deepest_layer(self) -> str:
-        """The deepest VGG layer this job reads (the network is cut after it)."""
-        used = [name for name, _ in self.content_layers + self.style_layers]
-        return max(used, key=LAYER_NAMES.index)
 
 
 SEED = Settings(
@@ -130,8 +127,10 @@ def _check(settings: Settings) -> Settings:
         problems.append(f"keep must be one of {', '.join(KEEP_CHOICES)}")
     if settings.pooling not in POOLING_CHOICES:
         problems.append(f"pooling must be one of {', '.join(POOLING_CHOICES)}")
-    if not 16 <= settings.size <= MAX_SIDE:
-        problems.append(f"size must be between 16 and {MAX_SIDE} pixels")
+    if not 16 <= settings.size <= MAX_JOB_SIDE:
+        problems.append(f"size must be between 16 and {MAX_JOB_SIDE} pixels")
+    if settings.seed is not None and not 0 <= settings.seed < 2**63:
+        problems.append("seed must be between 0 and 2**63 - 1")
     if not settings.scales or any(not 0 < s <= 1 for s in settings.scales) or settings.scales[-1] != 1.0:
         problems.append("scales must be fractions in (0, 1] ending with 1.0")
     if not 0.05 <= settings.style_scale <= 4:

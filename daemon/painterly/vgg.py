@@ -58,15 +58,11 @@ class VGG19Features(nn.Module):
         state: dict[str, torch.Tensor],
         preprocessing: Preprocessing,
         deepest: str = "conv5_4",
-        pooling: str = "max",
     ) -> None:
         super().__init__()
         if deepest not in LAYER_NAMES:
             raise ValueError(f"unknown VGG-19 layer {deepest!r}; layers are {', '.join(LAYER_NAMES)}")
-        if pooling not in POOLING_CHOICES:
-            raise ValueError(f"unknown pooling {pooling!r}: choose max or avg")
         self.preprocessing = preprocessing
-        self.pooling = pooling
         self.names = LAYER_NAMES[: LAYER_NAMES.index(deepest) + 1]
         self.convs = nn.ModuleDict()
         for name in self.names:
@@ -77,8 +73,13 @@ class VGG19Features(nn.Module):
             conv.requires_grad_(False)
             self.convs[name] = conv
 
-    def forward(self, rgb: torch.Tensor, layers: Iterable[str]) -> dict[str, torch.Tensor]:
-        """Activations (after ReLU) of `layers` for an (N, 3, H, W) RGB batch in [0, 1]."""
+    def forward(self, rgb: torch.Tensor, layers: Iterable[str], pooling: str = "max") -> dict[str, torch.Tensor]:
+        """Activations (after ReLU) of `layers` for an (N, 3, H, W) RGB batch in [0, 1].
+
+        The pass stops at the deepest requested layer. `pooling` is VGG's max or Gatys' average pooling.
+        """
+        if pooling not in POOLING_CHOICES:
+            raise ValueError(f"unknown pooling {pooling!r}: choose max or avg")
         wanted = set(layers)
         unknown = wanted - set(self.names)
         if unknown:
@@ -89,7 +90,7 @@ class VGG19Features(nn.Module):
         for name in self.names:
             block = name[4]
             if block != previous_block:
-                x = F.max_pool2d(x, 2) if self.pooling == "max" else F.avg_pool2d(x, 2)
+                x = F.max_pool2d(x, 2) if pooling == "max" else F.avg_pool2d(x, 2)
                 previous_block = block
             x = F.relu(self.convs[name](x))
             if name in wanted:
