@@ -9,6 +9,7 @@ artist cancels), and the daemon being down, dying mid-job, or started by the sta
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from daemon_process import WEIGHTS, DaemonProcess, free_port, painterly_command,
 PLUGIN_FOLDER = Path(__file__).resolve().parent.parent / "plugin_gimp" / "painterly-gimp"
 sys.path.insert(0, str(PLUGIN_FOLDER))
 from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, write_record  # noqa: E402
+
+from painterly_wire.daemon_start import daemon_command_line  # noqa: E402
 
 CONTENT = photo("content/boston.jpg")
 
@@ -133,10 +136,21 @@ def test_a_daemon_restarted_mid_job_is_reported_not_waited_for():
     assert time.monotonic() - started < 10
 
 
+def test_the_start_command_line_gets_the_endpoint_unless_it_names_one():
+    endpoint = "tcp://127.0.0.1:5999"
+    assert daemon_command_line("painterly serve", endpoint) == ["painterly", "serve", "--endpoint", endpoint]
+    for named in ("painterly serve --endpoint tcp://x:1", "painterly serve --endpoint=tcp://x:1"):
+        assert daemon_command_line(named, endpoint) == shlex.split(named)
+    for unreadable in ("", "painterly 'serve"):
+        with pytest.raises(ValueError):
+            daemon_command_line(unreadable, endpoint)
+
+
 def test_the_start_command_starts_a_daemon_that_is_not_running():
     endpoint = f"tcp://127.0.0.1:{free_port()}"
-    command = painterly_command("serve", "--endpoint", endpoint, "--device", "cpu", "--weights", str(WEIGHTS))
-    records = records_until_end(start_runner(endpoint, iterations=1, start_command=" ".join(command)))
+    # no --endpoint in the command: the runner adds the one it connects to
+    command = painterly_command("serve", "--device", "cpu", "--weights", str(WEIGHTS))
+    records = records_until_end(start_runner(endpoint, iterations=1, start_command=shlex.join(command)))
     try:
         assert records[-1]["event"] == "result", records[-1]
     finally:

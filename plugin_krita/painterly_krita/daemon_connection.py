@@ -5,12 +5,11 @@ The `hello` requests run on a worker thread with their own client, so Krita's wi
 
 from __future__ import annotations
 
-import shlex
 import time
 
-from PyQt5.QtCore import QProcess, QThread, pyqtSignal
+from PyQt5.QtCore import QThread, pyqtSignal
 
-from painterly_wire import Client, PainterlyError
+from painterly_wire import Client, PainterlyError, daemon_start
 
 PROBE_TIMEOUT_S = 1.0
 START_WAIT_S = 60.0
@@ -46,10 +45,7 @@ class DaemonProbe(QThread):
 def start_daemon(command: str, endpoint: str) -> str | None:
     """Start the daemon command (detached, with --endpoint added when the command has none); an error or None."""
     try:
-        program, *arguments = shlex.split(command)
-    except ValueError as error:
-        return f"The daemon start command {command!r} cannot be read: {error}."
-    if "--endpoint" not in arguments:
-        arguments += ["--endpoint", endpoint]
-    started, _pid = QProcess.startDetached(program, arguments, "")
-    return None if started else f"Could not run the daemon start command {command!r}."
+        daemon_start.start_daemon(command, endpoint)
+    except PainterlyError as error:
+        return f"Could not run the daemon start command: {error.message}."
+    return None

@@ -10,8 +10,6 @@ Run as `python3 -m painterly_gimp.runner` from the plug-in's folder.
 
 from __future__ import annotations
 
-import shlex
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +29,7 @@ from painterly_wire import (
     Progress,
     Result,
 )
+from painterly_wire.daemon_start import start_daemon
 
 POLL_S = 0.2
 CANCEL_WAIT_S = 3.0
@@ -61,16 +60,7 @@ def reach_daemon(client: Client, start_command: str) -> None:
     except DaemonUnavailable:
         if not start_command:
             raise
-    try:
-        subprocess.Popen(
-            shlex.split(start_command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except (OSError, ValueError) as error:  # not found, not executable, unbalanced quotes
-        raise DaemonUnavailable("start_failed", f"the command could not run: {error}") from None
+    start_daemon(start_command, client.endpoint)  # with --endpoint, so it listens where we look
     deadline = time.monotonic() + START_WAIT_S
     while True:
         try:
