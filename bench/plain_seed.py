@@ -14,13 +14,13 @@ CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, 
 NAMES = [f"conv{b}_{i}" for b, n in ((1, 2), (2, 2), (3, 4), (4, 4), (5, 4)) for i in range(1, n + 1)]
 STYLE = ["conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv5_1"]
 CONTENT = "conv5_4"
-MEAN_BGR = torch.tensor([103.939, 116.779, 123.68]).view(1, 3, 1, 1)
 
 
 class PlainVGG(nn.Module):
     def __init__(self, weights_path: str) -> None:
         super().__init__()
-        state = load_weights_file(weights_path).state
+        weights = load_weights_file(weights_path)
+        state, self.preprocessing = weights.state, weights.preprocessing
         layers, in_channels, names = [], 3, iter(NAMES)
         self.taps = {}
         for item in CFG:
@@ -36,7 +36,7 @@ class PlainVGG(nn.Module):
         self.layers = nn.Sequential(*layers).requires_grad_(False)
 
     def forward(self, rgb):
-        x = rgb.flip(1) * 255 - MEAN_BGR
+        x = self.preprocessing.apply(rgb)
         out = {}
         for index, layer in enumerate(self.layers):
             x = layer(x)
