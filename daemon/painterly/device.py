@@ -20,10 +20,12 @@ class Compute:
 
     @property
     def dtype_name(self) -> str:
+        """'float32', 'bfloat16' or 'float16'."""
         return str(self.conv_dtype).removeprefix("torch.")
 
     @property
     def memory_format(self) -> torch.memory_format:
+        """The layout activations are kept in."""
         return torch.channels_last if self.channels_last else torch.contiguous_format
 
     def autocast(self) -> contextlib.AbstractContextManager:

@@ -39,13 +39,16 @@ class CancelToken:
         self._event = threading.Event()
 
     def cancel(self) -> None:
+        """Ask the job to stop; it raises Cancelled at its next step."""
         self._event.set()
 
     @property
     def cancelled(self) -> bool:
+        """Whether cancel() was called."""
         return self._event.is_set()
 
     def raise_if_cancelled(self) -> None:
+        """Raise Cancelled if cancel() was called (the engine's check, once per step and evaluation)."""
         if self._event.is_set():
             raise Cancelled()
 
@@ -87,10 +90,12 @@ class StyleModel:
 
     @property
     def device(self) -> str:
+        """The torch device the network runs on, e.g. 'cpu' or 'cuda'."""
         return str(self.compute.device)
 
     @property
     def dtype(self) -> str:
+        """The precision of the convolutions, e.g. 'bfloat16'."""
         return self.compute.dtype_name
 
     def features(
