@@ -34,7 +34,7 @@ def stop_with_jobs_in_flight(daemon, signum: int) -> None:
     style = StyleSpec(1.0, pixels=photo("style/starry_night.jpg", 48))
     with daemon.client() as artist, daemon.client() as other:
         running = artist.submit(content, [style], LONG_JOB)
-        waiting = other.submit(content, [style], {"iterations": 0})
+        waiting = other.submit(content, [style], {"preset": "fast", "iterations": 0})
         wait_for(artist, running, Progress)
         stopped_at = time.monotonic()
         assert daemon.stop(signum) == 0
@@ -44,3 +44,26 @@ def stop_with_jobs_in_flight(daemon, signum: int) -> None:
         with Client(daemon.endpoint, timeout_s=0.5) as late, pytest.raises(DaemonUnavailable):
             late.hello()
     assert "Traceback" not in daemon.log()
+
+
+def test_a_job_thread_left_behind_may_deliver_after_close_without_touching_closed_pipes(monkeypatch):
+    from painterly.server import Daemon
+
+    daemon = Daemon("tcp://127.0.0.1:0", model=None, library=None)
+    daemon.close()
+    writes = []
+    monkeypatch.setattr("os.write", lambda fd, data: writes.append(fd))
+    daemon._deliver(Cancelled("x" * 32, "late"))  # what a left-behind engine thread does
+    daemon.close()  # closing twice is harmless
+    assert writes == []
+
+
+def test_deliver_never_blocks_on_a_full_bell_pipe():
+    from painterly.server import Daemon
+
+    daemon = Daemon("tcp://127.0.0.1:0", model=None, library=None)
+    try:
+        for _ in range(100_000):  # far more rings than a pipe holds, with nobody reading
+            daemon._deliver(Cancelled("x" * 32, "ring"))
+    finally:
+        daemon.close()

@@ -6,6 +6,7 @@ engine runs in EngineWorker's thread and hands its events back through a queue a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -65,6 +66,9 @@ class Daemon:
         self._events: queue.SimpleQueue[JobEvent] = queue.SimpleQueue()
         self._bell_read, self._bell_write = os.pipe()
         os.set_blocking(self._bell_read, False)
+        os.set_blocking(self._bell_write, False)  # a full pipe already rings; never block an engine thread
+        self._bell_lock = threading.Lock()  # _deliver (engine thread) vs. close(): no write to a closed fd
+        self._bell_closed = False
         self.worker = EngineWorker(model, library, self._deliver, preview_every_s)
         self._running: Job | None = None
         self._stopping = False
@@ -111,8 +115,11 @@ class Daemon:
             self._authenticator.stop()
         self._socket.close()
         self._context.term()
-        os.close(self._bell_read)
-        os.close(self._bell_write)
+        with self._bell_lock:
+            if not self._bell_closed:
+                self._bell_closed = True
+                os.close(self._bell_read)
+                os.close(self._bell_write)
 
     # --- requests -------------------------------------------------------------------------------------------
 
@@ -226,9 +233,16 @@ class Daemon:
             self.worker.start(job)
 
     def _deliver(self, event: JobEvent) -> None:
-        """Called from the engine thread: queue the event and wake the loop."""
-        self._events.put(event)
-        os.write(self._bell_write, b"!")
+        """Called from the engine thread: queue the event and wake the loop.
+
+        After close() (a job thread that _wind_down left behind) the event is dropped: nobody is listening.
+        """
+        with self._bell_lock:
+            if self._bell_closed:
+                return
+            self._events.put(event)
+            with contextlib.suppress(BlockingIOError):  # a pipe full of unread rings wakes the loop anyway
+                os.write(self._bell_write, b"!")
 
     def _handle_events(self) -> None:
         try:
