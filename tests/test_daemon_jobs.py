@@ -107,7 +107,7 @@ def test_full_job_streams_progress_in_order_and_returns_a_stylized_image(client,
 
 def test_zero_step_job_returns_the_content_unchanged(client, style):
     layer = Pixels(33, 21, 4, "u8", bytes(range(256)) * 10 + bytes(33 * 21 * 4 - 2560))
-    result = client.stylize(layer, [style], {"iterations": 0})
+    result = client.stylize(layer, [style], {"preset": "fast", "iterations": 0})
     assert (result.image.width, result.image.height, result.image.channels) == (33, 21, 4)
     assert bytes(result.image.data) == bytes(layer.data)
 
@@ -167,7 +167,7 @@ def test_cancel_of_another_clients_job_is_refused(daemon, client, content, style
 def test_queue_takes_turns_between_clients(daemon, client, content, style):
     blocker = client.submit(content, [style], LONG_JOB)
     first_progress(client, blocker, 1)
-    zero = {"iterations": 0}
+    zero = {"preset": "fast", "iterations": 0}
     with daemon.client() as alice, daemon.client() as bob:
         alice_jobs = [alice.submit(content, [style], zero) for _ in range(3)]
         bob_jobs = [bob.submit(content, [style], zero) for _ in range(2)]
@@ -185,7 +185,7 @@ def test_queue_takes_turns_between_clients(daemon, client, content, style):
 def test_accepted_position_counts_the_jobs_ahead(daemon, client, content, style):
     blocker = client.submit(content, [style], LONG_JOB)
     with daemon.client() as other:
-        second_job = other.submit(content, [style], {"iterations": 0})
+        second_job = other.submit(content, [style], {"preset": "fast", "iterations": 0})
         position = other.fetch(second_job)
         assert isinstance(position, Accepted) and position.position == 1
         client.cancel(blocker)
@@ -253,7 +253,7 @@ def submit_header(content: dict, req: int) -> bytes:
             "req": req,
             "content": content,
             "styles": [{"weight": 1, "library": "starry_night"}],
-            "params": {"iterations": 0},
+            "params": {"preset": "fast", "iterations": 0},
         }
     )
 
@@ -323,9 +323,9 @@ def test_cli_stylize_through_the_daemon_writes_image_and_report(daemon, tmp_path
 
 def test_a_full_queue_refuses_more_jobs_and_loses_none_it_took(client, content, style):
     blocker = client.submit(content, [style], LONG_JOB)
-    waiting = [client.submit(content, [style], {"iterations": 0}) for _ in range(64)]
+    waiting = [client.submit(content, [style], {"preset": "fast", "iterations": 0}) for _ in range(64)]
     with pytest.raises(JobFailed) as refused:
-        client.submit(content, [style], {"iterations": 0})
+        client.submit(content, [style], {"preset": "fast", "iterations": 0})
     assert refused.value.code == "queue_full"
     client.cancel(blocker)
     assert all(isinstance(client.wait(job), Result) for job in waiting)

@@ -30,7 +30,7 @@ VALID_REQUESTS = {
             "type": "submit",
             "content": CONTENT,
             "styles": [{"weight": 1.0, "library": "starry_night"}],
-            "params": {"iterations": 0},
+            "params": {"preset": "fast", "iterations": 0},
         },
         [bytes(16)],
     ),

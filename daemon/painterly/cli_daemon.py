@@ -16,9 +16,10 @@ from painterly.curve_keys import (
     default_keys_folder,
     require_safe_bind,
 )
-from painterly.images import ImageError, load_picture, picture_from_pixels, pixels_from_picture
+from painterly.images import ImageError, load_picture
 from painterly.jobs import JobQueue
 from painterly.results import ResultStore
+from painterly.wire_pictures import picture_of, pixels_of
 from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys, PainterlyError, Pixels, StyleSpec
 
 
@@ -153,7 +154,7 @@ def stylize_via_daemon(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         image = result.image
-        picture = picture_from_pixels(image.data, image.width, image.height, image.channels, image.dtype)
+        picture = picture_of(image)
         write_outputs(picture, args.output, result.report, args.report)
     except (PainterlyError, ImageError, ValueError, OSError) as error:
         return fail(str(error))
@@ -164,6 +165,4 @@ def stylize_via_daemon(args: argparse.Namespace) -> int:
 
 def wire_pixels(path: str | Path) -> Pixels:
     """An image file as 16-bit wire pixels, so 16-bit sources keep their precision."""
-    picture = load_picture(path)
-    data, channels = pixels_from_picture(picture, "u16")
-    return Pixels(*picture.size, channels, "u16", data)
+    return pixels_of(load_picture(path), "u16")

@@ -10,26 +10,23 @@ from collections.abc import Callable
 from painterly.engine import Cancelled as EngineCancelled
 from painterly.engine import CancelToken, StyleModel, StyleSource, stylize
 from painterly.engine import Progress as EngineProgress
-from painterly.images import ImageError, Picture, picture_from_pixels, pixels_from_picture, resize
+from painterly.images import ImageError, Picture, resize
 from painterly.jobs import Job, StyleRequest
 from painterly.style_library import StyleLibrary
-from painterly_wire import Cancelled, Failed, JobEvent, Pixels, Progress, Result
+from painterly.wire_pictures import picture_of, pixels_of
+from painterly_wire import Cancelled, Failed, JobEvent, Progress, Result
 
 PREVIEW_SIDE = 256
 
 log = logging.getLogger(__name__)
 
 
-def picture_of(pixels: Pixels) -> Picture:
-    """A wire image as the engine's Picture."""
-    return picture_from_pixels(pixels.data, pixels.width, pixels.height, pixels.channels, pixels.dtype)
+class StyleGone(Exception):
+    """A library style a queued job names was removed from the library before the job ran."""
 
-
-def pixels_of(picture: Picture, dtype: str) -> Pixels:
-    """An engine Picture as a wire image of the given sample type."""
-    data, channels = pixels_from_picture(picture, dtype)
-    width, height = picture.size
-    return Pixels(width, height, channels, dtype, data)
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
 class EngineWorker:
@@ -75,20 +72,21 @@ class EngineWorker:
             self.deliver(self._outcome(job, cancel))
         except EngineCancelled:
             self.deliver(Cancelled(job.id, self._cancel_reason))
+        except StyleGone as gone:
+            self.deliver(Failed(job.id, "unknown_style", f"the style {gone.name!r} left the library"))
         except ImageError as error:
             self.deliver(Failed(job.id, "bad_image", str(error)))
         except ValueError as error:
             self.deliver(Failed(job.id, "bad_params", str(error)))
-        except KeyError as error:
-            self.deliver(Failed(job.id, "unknown_style", f"the style {error} left the library"))
         except Exception as error:
             log.exception("job %s failed", job.id)
             self.deliver(Failed(job.id, "engine_failed", f"the engine failed: {error}"))
 
     def _outcome(self, job: Job, cancel: CancelToken) -> Result:
-        """Run the job; zero steps return the content as it came, without a detour through the engine."""
+        """Run the job; a job of zero steps in all (no final and no coarse iterations) returns the content as
+        it came, without a detour through the engine."""
         settings = job.settings
-        if settings.iterations == 0:
+        if settings.iterations == 0 and (len(settings.scales) == 1 or settings.coarse_iterations == 0):
             return Result(job.id, job.content, {"preset": settings.preset, "steps": 0, "seconds": 0.0})
         content = picture_of(job.content)
         styles = [StyleSource(self._style_picture(style).rgb, style.weight) for style in job.styles]
@@ -100,7 +98,12 @@ class EngineWorker:
         return Result(job.id, pixels_of(Picture(result.image, alpha), job.content.dtype), result.report)
 
     def _style_picture(self, style: StyleRequest) -> Picture:
-        return picture_of(style.pixels) if style.pixels is not None else self.library.load(style.library)
+        if style.pixels is not None:
+            return picture_of(style.pixels)
+        try:
+            return self.library.load(style.library)
+        except KeyError:
+            raise StyleGone(style.library) from None
 
     def _progress_reporter(self, job_id: str) -> Callable[[EngineProgress], None]:
         """The engine's progress callback for a job: every step, with a preview every preview_every_s."""
