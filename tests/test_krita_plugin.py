@@ -161,7 +161,15 @@ GROUPS = {
         "gray_f32_values_in_range",
         "gray_f32_source_unchanged",
     ],
-    "cancel_removes_the_preview_and_adds_nothing": ["preview_locked_above_source", "cancel_leaves_only_source"],
+    "cancel_removes_the_preview_and_adds_nothing": [
+        "preview_locked_above_source",
+        "cancelling_window_stays_visible",
+        "cancel_leaves_only_source",
+    ],
+    "deleting_the_source_mid_job_gives_a_message_and_removes_the_preview": [
+        "source_deleted_message",
+        "source_deleted_preview_removed",
+    ],
     "krita_stays_responsive_while_the_job_runs": ["event_loop_keeps_running_during_the_job"],
     "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
     "a_group_layer_gets_a_message_and_no_job": ["group_layer_message", "group_layer_nothing_added"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PyQt5.QtCore import QTimer
 
+from painterly_krita.errors import ArtistError
 from painterly_krita.layer_pixels import Region, layer_bytes
 
 PREVIEW_PREFIX = "[Preview] "
@@ -22,9 +23,10 @@ class PreviewLayer:
 
     def show(self, image) -> None:
         """Show a preview image (wire Pixels), creating the layer on the first call."""
+        parent = parent_in_document(self.document, self.source)  # ArtistError once the source layer is deleted
         if self.node is None:
             self.node = self.document.createNode(self.name, "paintlayer")
-            self.source.parentNode().addChildNode(self.node, self.source)
+            parent.addChildNode(self.node, self.source)
         region = self.region
         self.node.setLocked(False)
         self.node.setPixelData(layer_bytes(image, region, self.alpha, self.document), *_rect(region))
@@ -41,13 +43,30 @@ class PreviewLayer:
 
 def add_result_layer(document, source, region: Region, alpha: bytes, image, name: str):
     """Add the result as a new paint layer right above `source` and make it active; return the node."""
+    parent = parent_in_document(document, source)
     node = document.createNode(name, "paintlayer")
     node.setPixelData(layer_bytes(image, region, alpha, document), *_rect(region))
-    source.parentNode().addChildNode(node, source)
+    parent.addChildNode(node, source)
     document.refreshProjection()
     # Krita ignores setActiveNode for a layer added in the same event handler; let its main loop run first.
     QTimer.singleShot(0, lambda: document.setActiveNode(node))
     return node
+
+
+def parent_in_document(document, node):
+    """The node's parent while the node is still in the document; ArtistError once the artist deleted it (a
+    deleted node has no parent, or its parent is no longer reachable from the document's root)."""
+    parent = node.parentNode()
+    if parent is None or not _contains(document.rootNode(), node.uniqueId()):
+        raise ArtistError(
+            f"The layer {node.name()!r} was deleted while the style transfer ran, so there is no place for the "
+            "result. Undo the deletion (or pick another layer) and run the filter again."
+        )
+    return parent
+
+
+def _contains(root, unique_id) -> bool:
+    return any(child.uniqueId() == unique_id or _contains(child, unique_id) for child in root.childNodes())
 
 
 def _rect(region: Region) -> tuple[int, int, int, int]:

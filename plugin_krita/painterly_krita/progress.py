@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QProgressDialog, QWidget
+from PyQt5.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from painterly_wire import Progress
 
@@ -11,7 +11,8 @@ OBJECT_NAME = "painterly_progress"
 
 
 class JobProgress(QProgressDialog):
-    """Shows what the job is doing; `canceled` fires when the artist presses Cancel."""
+    """Shows what the job is doing; `canceled` fires when the artist presses Cancel, and the window stays up
+    (saying "Cancelling…") until the run closes it once the daemon confirmed."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__("Connecting to the Painterly daemon…", "Cancel", 0, 0, parent)
@@ -23,6 +24,15 @@ class JobProgress(QProgressDialog):
         self.setAutoClose(False)
         self.setAutoReset(False)
         self.setMinimumWidth(360)
+        # QProgressDialog hides itself on Cancel (its own cancel slot); the run decides when the window goes.
+        self.canceled.disconnect(self.cancel)
+
+    def cancelling(self) -> None:
+        """Cancel was pressed: say so until the job has stopped; a second press would do nothing."""
+        self.waiting("Cancelling…")
+        button = self.findChild(QPushButton)
+        if button is not None:
+            button.setEnabled(False)
 
     def waiting(self, text: str) -> None:
         """A phase without steps yet (connecting, starting the daemon, queued)."""

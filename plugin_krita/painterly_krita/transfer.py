@@ -54,7 +54,7 @@ class StyleTransferRun(QObject):
                 probe.stop_asked = True
             self._end()
         else:
-            self.progress.waiting("Cancelling…")
+            self.progress.cancelling()
             self.job.cancel()
 
     def _look_for_daemon(self, wait_s: float) -> None:

@@ -328,6 +328,7 @@ def steps():
     checks["event_loop_keeps_running_during_the_job"] = len(ticks) > 20 and info["event_loop_longest_gap_ms"] < 1000
     checks["preview_locked_above_source"] = preview.locked() and layer_names(doc)[-1].startswith("[Preview]")
     window.findChild(QPushButton).click()
+    checks["cancelling_window_stays_visible"] = window.isVisible() and "Cancelling" in window.labelText()
     yield kh.until(lambda: not doc.nodeByName("[Preview] Style: tiny style") and idle(), timeout=30)
     yield 300
     checks["cancel_leaves_only_source"] = layer_names(doc) == ["source"]
@@ -361,6 +362,17 @@ def steps():
     doc.close()
     yield kh.until(idle, timeout=15)
     checks["closing_image_mid_job_ends_quietly"] = not messages
+
+    # 6d. The source layer is deleted mid-job: a clear message (no AttributeError), the preview goes.
+    messages.clear()
+    doc, source = new_document("deleting", 48, 36, "U8", gradient_u8)
+    repeat_with(settings(iterations=400, size=64))
+    yield kh.until(lambda: doc.nodeByName("[Preview] Style: tiny style"), timeout=120)
+    source.remove()
+    yield kh.until(lambda: messages and idle(), timeout=40)
+    info["source_deleted_message"] = messages[:]
+    checks["source_deleted_message"] = any("was deleted" in m for m in messages)
+    checks["source_deleted_preview_removed"] = layer_names(doc) == []
 
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
