@@ -144,3 +144,22 @@ def test_a_style_is_an_image_or_a_library_name_not_both():
         StyleSpec(1.0)
     with pytest.raises(ValueError):
         StyleSpec(1.0, pixels=RGBA, library="starry_night")
+
+
+def test_the_protocol_doc_lists_exactly_the_error_codes_the_daemon_sends():
+    import re
+    from pathlib import Path
+
+    from painterly_wire.messages import ERROR_CODES
+
+    repo = Path(__file__).resolve().parent.parent
+    doc = (repo / "docs" / "protocol.md").read_text()
+    table = doc.split("## Error codes", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
+    documented = re.findall(r"`([a-z_]+)`", "\n".join(line.split("|")[1] for line in table.splitlines()[2:]))
+    assert sorted(documented) == sorted(ERROR_CODES)
+    sources = "".join(path.read_text() for path in (repo / "daemon" / "painterly").glob("*.py"))
+    before, after = (repo / "shared" / "painterly_wire" / "messages.py").read_text().split("ERROR_CODES = (")
+    sources += before + after.split("\n)\n", 1)[1]  # messages.py without the list itself
+    sources += (repo / "shared" / "painterly_wire" / "pixels.py").read_text()
+    unsent = [code for code in ERROR_CODES if f'"{code}"' not in sources]
+    assert unsent == []

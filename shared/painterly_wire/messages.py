@@ -76,7 +76,8 @@ STYLE_ENTRY_FIELDS: dict[str, tuple[type, ...]] = {
 }
 CHANNEL_ORDERS = {1: "gray", 2: "gray+alpha", 3: "RGB", 4: "RGBA"}
 
-# Stable error codes: clients may branch on them; the message is for people.
+# Stable error codes the daemon sends (exactly docs/protocol.md's table): clients may branch on them; the message
+# is for people. A stopping daemon sends `cancelled` (reason "the daemon is stopping"), not an error.
 ERROR_CODES = (
     "bad_message",  # the header frame is not a msgpack map of a sane size
     "version_mismatch",  # the header's protocol version is not this side's
@@ -92,7 +93,6 @@ ERROR_CODES = (
     "job_finished",  # the job to cancel has already ended
     "queue_full",  # the daemon holds as many jobs as it may
     "engine_failed",  # the engine raised while running the job
-    "shutting_down",  # the daemon is stopping
     "internal_error",  # a bug in the daemon; it keeps serving and logs the details
 )
 
@@ -113,11 +113,6 @@ class Message:
 def encode(header: dict[str, Any], frames: Sequence[Any] = ()) -> list[Any]:
     """The multipart for a header (the protocol version is added) and its raw frames."""
     return [msgpack.packb({"v": PROTOCOL_VERSION, **header}, use_bin_type=True), *frames]
-
-
-def encode_error(code: str, message: str, **fields: Any) -> list[Any]:
-    """The multipart of an error reply."""
-    return encode({"type": "error", "code": code, "message": message, **fields})
 
 
 def describe_pixels(pixels: Pixels, frame: int) -> dict[str, Any]:
