@@ -8,7 +8,7 @@ import pytest
 import zmq
 from daemon_process import child_environment, free_port, painterly_command, running_daemon
 
-from painterly.curve_keys import is_loopback
+from painterly.curve_keys import DaemonKeys, is_loopback
 from painterly_wire import Client, ClientKeys, DaemonUnavailable
 
 pytestmark = pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE support")
@@ -103,3 +103,16 @@ def test_keys_without_a_client_key_are_refused_by_serve(tmp_path):
     assert run_painterly("keys", "--dir", str(tmp_path)).returncode == 0
     refused = run_painterly("serve", "--keys", str(tmp_path), "--endpoint", f"tcp://0.0.0.0:{free_port()}")
     assert refused.returncode == 1 and "no client keys" in refused.stderr
+
+
+def test_keys_advice_is_true_with_and_without_a_client(tmp_path, capsys):
+    import argparse
+
+    from painterly.cli_daemon import keys_command
+
+    assert keys_command(argparse.Namespace(dir=tmp_path, client=None)) == 0
+    advice = capsys.readouterr().out
+    assert f"painterly keys --dir {tmp_path} --client NAME" in advice and "serve with:" not in advice
+    assert keys_command(argparse.Namespace(dir=tmp_path, client="alice")) == 0
+    assert f"serve with: painterly serve --keys {tmp_path}" in capsys.readouterr().out
+    assert DaemonKeys.load(tmp_path).clients_folder == tmp_path / "clients"  # the advice printed now works

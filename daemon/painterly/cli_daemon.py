@@ -122,7 +122,12 @@ def keys_command(args: argparse.Namespace) -> int:
             print(f"client key for {args.client}: {secret} (give it only to that artist; keep it secret)")
     except (ValueError, OSError) as error:
         return fail(str(error))
-    print(f"serve with: painterly serve --keys {folder} --endpoint tcp://0.0.0.0:7353")
+    clients = folder / "clients"
+    if clients.is_dir() and any(clients.glob("*.key")):
+        print(f"serve with: painterly serve --keys {folder} --endpoint tcp://0.0.0.0:7353")
+    else:  # DaemonKeys.load refuses a folder that authorises no client
+        print(f"no client may connect yet: add one with `painterly keys --dir {folder} --client NAME`, then serve")
+        print(f"with: painterly serve --keys {folder} --endpoint tcp://0.0.0.0:7353")
     return 0
 
 
