@@ -98,3 +98,33 @@ def test_store_bounds_bytes_but_keeps_the_newest_even_if_alone_too_big():
     store.keep(Cancelled("cancelled", "cancelled by its owner"))
     store.keep(result("big", 500))
     assert store.get("small") is None and store.get("big") is not None and store.held_bytes == 500
+
+
+def test_cancelled_jobs_do_not_push_the_clients_next_job_back():
+    queue = JobQueue()
+    a_jobs = [job(b"a") for _ in range(10)]
+    for each in a_jobs:
+        queue.push(each)
+    for each in a_jobs[1:]:
+        assert queue.remove(each.id) is each
+    b_jobs = [job(b"b") for _ in range(3)]
+    for each in b_jobs:
+        queue.push(each)
+    again = job(b"a")
+    assert queue.push(again) == 3  # round 1 (after b's second job, which came first), not round 10 behind b's third
+    assert [queue.pop() for _ in range(5)] == [a_jobs[0], b_jobs[0], b_jobs[1], again, b_jobs[2]]
+
+
+def test_cancelling_after_a_turn_this_round_still_waits_for_the_next_round():
+    queue = JobQueue()
+    a1, a2 = job(b"a"), job(b"a")
+    queue.push(a1)
+    assert queue.pop() is a1  # a's turn of round 0 is running
+    queue.push(a2)
+    b1, b2 = job(b"b"), job(b"b")
+    queue.push(b1)
+    queue.push(b2)
+    queue.remove(a2.id)
+    a3 = job(b"a")
+    queue.push(a3)
+    assert list(queue) == [b1, b2, a3]

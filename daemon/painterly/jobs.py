@@ -59,6 +59,7 @@ class JobQueue:
         self._waiting: dict[str, tuple[tuple[int, int], Job]] = {}
         self._next_round: dict[bytes, int] = {}
         self._current_round = 0
+        self._served_this_round: set[bytes] = set()  # lanes whose job of the current round has been popped
         self._arrivals = itertools.count()
 
     def __len__(self) -> int:
@@ -87,14 +88,32 @@ class JobQueue:
             return None
         key, job = min(self._waiting.values(), key=lambda entry: entry[0])
         del self._waiting[job.id]
+        if key[0] != self._current_round:
+            self._served_this_round = set()
         self._current_round = key[0]
+        self._served_this_round.add(job.lane)
         self._next_round = {lane: turn for lane, turn in self._next_round.items() if turn > self._current_round}
         return job
 
     def remove(self, job_id: str) -> Job | None:
         """Take a waiting job out of the queue (cancel); None when it is not waiting."""
         entry = self._waiting.pop(job_id, None)
-        return None if entry is None else entry[1]
+        if entry is None:
+            return None
+        self._recount_lane(entry[1].lane)
+        return entry[1]
+
+    def _recount_lane(self, lane: bytes) -> None:
+        """A lane's next round after a removal: right after its last waiting job, or after the turn it already
+        had this round, so cancelled jobs leave no gap (and bank no turns) behind."""
+        turns = [key[0] + 1 for key, job in self._waiting.values() if job.lane == lane]
+        if lane in self._served_this_round:
+            turns.append(self._current_round + 1)
+        next_round = max(turns, default=self._current_round)
+        if next_round > self._current_round:
+            self._next_round[lane] = next_round
+        else:
+            self._next_round.pop(lane, None)
 
     def get(self, job_id: str) -> Job | None:
         """A waiting job by id."""
