@@ -16,6 +16,11 @@ STARRY = "style/starry_night.jpg"
 SCREAM = "style/the_scream.jpg"
 
 
+def fast_run(model, content, style, **overrides):
+    """One `fast` preset job with a single style and the given overrides."""
+    return stylize(model, content, [StyleSource(style)], settings_for("fast", overrides))
+
+
 def test_costs_match_the_origin_formulas_computed_by_hand():
     torch.manual_seed(0)
     a_c, a_g, a_s = (torch.rand(1, 3, 2, 4) for _ in range(3))
@@ -66,12 +71,7 @@ def test_preserve_colors_keeps_the_contents_chroma(model, test_image):
     content, style = test_image(CONTENT), test_image(STARRY)
     chroma = to_yiq(content)[1:]
     runs = {
-        keep: stylize(
-            model,
-            content,
-            [StyleSource(style)],
-            settings_for("fast", {"iterations": 10, "size": 64, "preserve_colors": keep, "seed": 2}),
-        ).image
+        keep: fast_run(model, content, style, iterations=10, size=64, preserve_colors=keep, seed=2).image
         for keep in (False, True)
     }
     kept_error = (to_yiq(runs[True])[1:] - chroma).abs().mean().item()
@@ -181,15 +181,10 @@ def test_small_regions_get_a_clear_message_and_coarse_scales_adapt(model, test_i
 def test_average_pooling_changes_the_result_and_the_seed_is_reported(model, test_image):
     content, style = test_image(CONTENT, 48), test_image(STARRY)
     runs = {
-        pooling: stylize(
-            model,
-            content,
-            [StyleSource(style)],
-            settings_for("fast", {"iterations": 3, "size": 48, "pooling": pooling, "seed": 9}),
-        )
+        pooling: fast_run(model, content, style, iterations=3, size=48, pooling=pooling, seed=9)
         for pooling in ("max", "avg")
     }
     assert not torch.equal(runs["max"].image, runs["avg"].image)
     assert runs["avg"].report["settings"]["pooling"] == "avg"
-    unseeded = stylize(model, content, [StyleSource(style)], settings_for("fast", {"iterations": 1, "size": 48}))
+    unseeded = fast_run(model, content, style, iterations=1, size=48)
     assert isinstance(unseeded.report["settings"]["seed"], int)
