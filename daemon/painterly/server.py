@@ -28,6 +28,7 @@ from painterly.style_library import StyleLibrary
 from painterly.submission import job_from_submit
 from painterly_wire import Accepted, Cancelled, Failed, JobEvent, PainterlyError, Progress, ProtocolError
 from painterly_wire.messages import (
+    MAX_HEADER_BYTES,
     MAX_IMAGE_BYTES,
     MAX_REQUEST_FRAMES,
     REQUEST_TYPES,
@@ -172,7 +173,20 @@ class Daemon:
             for index, entry in enumerate(entries)
         ]
         header = {"type": "styles", "req": message.header["req"], "styles": styles}
-        self._send_parts(sender, encode(header, [entry.thumbnail.data for entry in entries]))
+        parts = encode(header, [entry.thumbnail.data for entry in entries])
+        if len(parts[0]) > MAX_HEADER_BYTES:  # long names and titles: drop the last styles until it fits
+            kept = len(styles)
+            while len(parts[0]) > MAX_HEADER_BYTES:
+                kept -= 1
+                header["styles"] = styles[:kept]
+                parts = encode(header, [entry.thumbnail.data for entry in entries[:kept]])
+            log.warning(
+                "style listing trimmed to %d of %d styles to fit the %d-byte header limit",
+                kept,
+                len(styles),
+                MAX_HEADER_BYTES,
+            )
+        self._send_parts(sender, parts)
 
     def _on_submit(self, sender: bytes, message: Message) -> None:
         job = job_from_submit(message, sender, self.library)

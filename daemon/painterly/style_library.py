@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ BUILT_IN_FOLDER = Path(__file__).parent / "assets" / "styles"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 THUMBNAIL_SIDE = 128
 USER_PREFIX = "user/"
+MAX_USER_STYLES = 200  # user styles a listing carries at most (sorted by name); the rest are logged, still usable
 
 log = logging.getLogger(__name__)
 
@@ -76,32 +78,63 @@ class StyleLibrary:
     """Style paintings by name: built-in ones by file stem, the user's as 'user/<stem>'.
 
     The user folder is read again on every listing, so new paintings show up without a restart;
-    thumbnails are cached per file and modification time.
+    thumbnails are cached per file and modification time. Names resolve from a plain directory
+    listing, without opening any image, so a submit costs no decoding. A listing carries every
+    built-in style and at most `max_user_styles` user styles; the others stay usable by name.
+    Safe to call from several threads (the daemon's socket loop and its engine worker).
     """
 
-    def __init__(self, built_in: Path = BUILT_IN_FOLDER, user: Path | None = None) -> None:
+    def __init__(
+        self, built_in: Path = BUILT_IN_FOLDER, user: Path | None = None, max_user_styles: int = MAX_USER_STYLES
+    ) -> None:
         self.built_in = built_in
         self.user = user if user is not None else user_styles_folder()
+        self.max_user_styles = max_user_styles
         self._cache: dict[tuple[Path, float], LibraryEntry] = {}
+        self._lock = threading.Lock()
+        self._last_unlisted = 0
+
+    def names(self) -> dict[str, Path]:
+        """Every style file by name, built-in first, each group sorted by name; no image is opened."""
+        found: dict[str, Path] = {}
+        for folder, prefix in ((self.built_in, ""), (self.user, USER_PREFIX)):
+            for path in image_files(folder):
+                found.setdefault(prefix + path.stem, path)
+        return found
 
     def entries(self) -> list[LibraryEntry]:
-        """Every readable style painting, built-in first, each group sorted by name."""
-        found = []
-        for folder, prefix in ((self.built_in, ""), (self.user, USER_PREFIX)):
-            if not folder.is_dir():
+        """The readable style paintings of a listing: every built-in one, then up to max_user_styles of the
+        user's, each group sorted by name. Unreadable files are skipped, user styles past the cap logged."""
+        found: list[LibraryEntry] = []
+        seen: set[tuple[Path, float]] = set()
+        indexes: dict[Path, dict[str, dict[str, str]]] = {}
+        users = 0
+        unlisted = 0
+        for name, path in self.names().items():
+            user = name.startswith(USER_PREFIX)
+            if user and users >= self.max_user_styles:
+                unlisted += 1
                 continue
-            index = read_index(folder)
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() not in IMAGE_SUFFIXES or not path.is_file():
-                    continue
-                entry = self._entry(path, prefix + path.stem, index)
-                if entry is not None:
-                    found.append(entry)
+            entry = self._entry(path, name, seen, indexes)
+            if entry is not None:
+                found.append(entry)
+                users += user
+        with self._lock:
+            for key in set(self._cache) - seen:  # files removed or changed since: forget their old thumbnails
+                del self._cache[key]
+            if unlisted and unlisted != self._last_unlisted:
+                log.warning(
+                    "style listing carries %d user styles; %d more in %s are left out of it (still usable by name)",
+                    self.max_user_styles,
+                    unlisted,
+                    self.user,
+                )
+            self._last_unlisted = unlisted
         return found
 
     def path_of(self, name: str) -> Path | None:
-        """The file of a style by name, or None when there is no such style."""
-        return next((entry.path for entry in self.entries() if entry.name == name), None)
+        """The file of a style by name, or None when there is no such style; no image is opened."""
+        return self.names().get(name)
 
     def load(self, name: str) -> Picture:
         """The painting as a Picture; KeyError when the name is unknown."""
@@ -110,12 +143,35 @@ class StyleLibrary:
             raise KeyError(name)
         return load_picture(path)
 
-    def _entry(self, path: Path, name: str, index: dict[str, dict[str, str]]) -> LibraryEntry | None:
-        key = (path, path.stat().st_mtime)
-        if key not in self._cache:
-            try:
-                self._cache[key] = read_entry(path, name, index)
-            except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
-                log.warning("skipping style %s: %s", path, error)
-                return None
-        return self._cache[key]
+    def _entry(
+        self, path: Path, name: str, seen: set[tuple[Path, float]], indexes: dict[Path, dict[str, dict[str, str]]]
+    ) -> LibraryEntry | None:
+        try:
+            key = (path, path.stat().st_mtime)
+        except OSError as error:
+            log.warning("skipping style %s: %s", path, error)
+            return None
+        seen.add(key)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            if path.parent not in indexes:
+                indexes[path.parent] = read_index(path.parent)
+            entry = read_entry(path, name, indexes[path.parent])
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
+            log.warning("skipping style %s: %s", path, error)
+            return None
+        with self._lock:
+            self._cache[key] = entry
+        return entry
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The image files directly in a folder, sorted; none when it is missing or unreadable."""
+    try:
+        listed = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [path for path in listed if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()]
