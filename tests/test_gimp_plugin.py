@@ -18,7 +18,8 @@ from daemon_process import DaemonProcess
 from gimp_plugin_install import PLUGIN, install_plugin
 
 REPO = Path(__file__).resolve().parent.parent
-EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors"))
+# resolved: the editors' chroot binds need real paths, not a symlinked ../shared
+EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors")).resolve()
 GIMP_ROOT = Path(os.environ.get("GIMP3_ROOT", "/opt/trixie"))
 CHECK_SCRIPT = REPO / "tests" / "editor" / "gimp_style_transfer_check.py"
 DIALOG_SCRIPT = REPO / "tests" / "editor" / "gimp_dialog_check.py"
