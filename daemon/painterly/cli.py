@@ -84,11 +84,24 @@ def _add_optional_commands(commands: argparse._SubParsersAction) -> None:
     add_install_commands(commands)
 
 
-def job_overrides(args: argparse.Namespace) -> dict:
-    """Settings the user gave on the command line (None = keep the preset's)."""
+def style_blend(args: argparse.Namespace, style_count: int) -> list[float]:
+    """The blend weight of each style: --style-weights, or equal weights."""
+    weights = args.style_weights or [1.0] * style_count
+    if len(weights) != style_count:
+        raise CommandError(f"{len(weights)} style weights given for {style_count} styles")
+    return weights
+
+
+def job_overrides(args: argparse.Namespace, content_long_side: int) -> dict:
+    """Settings the user gave on the command line (None = keep the preset's).
+
+    Without --size the output never gets larger than the content just because the preset is large.
+    """
+    from painterly.presets import settings_for
+
     init = args.init if args.init in ("content", "noise") else "image"
     return {
-        "size": args.size,
+        "size": args.size or min(settings_for(args.preset).size, content_long_side),
         "iterations": args.iterations,
         "content_weight": args.content_weight,
         "style_weight": args.style_weight,
@@ -132,14 +145,9 @@ def _stylize_files(args: argparse.Namespace, content_path: Path, style_paths: Se
     from painterly.presets import settings_for
     from painterly.progress_bar import ProgressBar
 
-    weights = args.style_weights or [1.0] * len(style_paths)
-    if len(weights) != len(style_paths):
-        raise CommandError(f"{len(weights)} style weights given for {len(style_paths)} styles")
+    weights = style_blend(args, len(style_paths))
     content = load_picture(content_path)
-    overrides = job_overrides(args)
-    if overrides["size"] is None:  # never upscale a small picture just because the preset is large
-        overrides["size"] = min(settings_for(args.preset).size, max(content.size))
-    settings = settings_for(args.preset, overrides)
+    settings = settings_for(args.preset, job_overrides(args, max(content.size)))
     styles = [StyleSource(load_picture(path).rgb, weight) for path, weight in zip(style_paths, weights, strict=True)]
     init_image = load_picture(args.init).rgb if settings.init == "image" else None
     model = load_model(args.weights, args.device)

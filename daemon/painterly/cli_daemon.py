@@ -133,18 +133,16 @@ def keys_command(args: argparse.Namespace) -> int:
 
 def stylize_via_daemon(args: argparse.Namespace) -> int:
     """`painterly stylize ... --endpoint E`: the same job, run by a daemon; writes the same output and report."""
-    from painterly.cli import job_overrides, write_outputs
+    from painterly.cli import job_overrides, style_blend, write_outputs
     from painterly.progress_bar import ProgressBar
 
+    weights = style_blend(args, len(args.styles))
     try:
-        weights = args.style_weights or [1.0] * len(args.styles)
-        if len(weights) != len(args.styles):
-            return fail(f"{len(weights)} style weights given for {len(args.styles)} styles")
         content = wire_pixels(args.content)
         styles = [
             StyleSpec(weight, pixels=wire_pixels(path)) for path, weight in zip(args.styles, weights, strict=True)
         ]
-        params = {"preset": args.preset, **job_overrides(args)}
+        params = {"preset": args.preset, **job_overrides(args, max(content.width, content.height))}
         init = wire_pixels(args.init) if params["init"] == "image" else None
         bar = ProgressBar()
         try:
