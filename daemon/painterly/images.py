@@ -13,8 +13,9 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from painterly_wire.messages import MAX_SIDE  # files and wire frames share one limit
+
 MAX_PIXELS = 8192 * 8192
-MAX_SIDE = 16384
 PIXEL_DTYPES = {"u8": (torch.uint8, 255.0), "u16": (torch.uint16, 65535.0), "f32": (torch.float32, 1.0)}
 
 
