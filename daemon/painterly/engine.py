@@ -369,8 +369,8 @@ def stylize(
         image = optimise(run, image[None].to(device), targets, steps, best if final else None)[0].cpu()
     seconds = time.perf_counter() - run.started
     assert image is not None
-    if best is not None and best.image is not None and best.cost < math.inf:
-        image = best.image[0].float().clamp(0, 1).cpu()
+    if best is not None and best.image is not None:
+        image = best.image[0].cpu()
     image = image.float().clamp(0.0, 1.0)
     if settings.preserve_colors:
         image = transfer_luminance(image, resize(content, image.shape[2], image.shape[1]))
