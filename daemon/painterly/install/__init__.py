@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from painterly.install import gimp, krita
 from painterly.install.installer import EditorInstaller, InstallError
@@ -30,6 +31,12 @@ def add_install_commands(subparsers: argparse._SubParsersAction) -> None:
         for editor in EDITORS:
             editor_parser = editors.add_parser(editor.name, help=f"the {editor.title} plugin")
             editor.add_arguments(editor_parser)
+            editor_parser.add_argument(
+                "--wheels",
+                type=Path,
+                metavar="DIR",
+                help="install pyzmq and msgpack from the wheels in this folder, not the package index",
+            )
             action = editor.install if command == "install" else editor.uninstall
             editor_parser.set_defaults(run=_reporting(f"painterly {command} {editor.name}", action))
 

@@ -59,9 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=python_version,
         help="the Python version GIMP runs plug-ins with, e.g. 3.13 (default: detected for Linux packages)",
     )
-    parser.add_argument(
-        "--wheels", type=Path, help="install pyzmq and msgpack from the wheels in this folder, not the package index"
-    )
 
 
 def install(args: argparse.Namespace) -> str:

@@ -91,12 +91,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the Python version Krita embeds, e.g. 3.10 (default: detected; Krita's official Windows, macOS and "
         f"AppImage builds use {OFFICIAL_BUILDS_PYTHON})",
     )
-    parser.add_argument(
-        "--wheels",
-        type=Path,
-        metavar="DIR",
-        help="install pyzmq and msgpack from the wheels in this folder, not the package index",
-    )
 
 
 def install(args: argparse.Namespace) -> str:
