@@ -26,9 +26,9 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from plain_seed import PlainSeedRecipe, PlainVGG
 
-from painterly.engine import StyleSource, load_model, seed_costs, stylize
-from painterly.images import fit_long_side, load_picture, resize
-from painterly.presets import SEED_CONTENT_LAYERS, settings_for
+from painterly.engine import StyleImage, load_model, seed_costs, stylize
+from painterly.engine.images import fit_long_side, load_picture, resize
+from painterly.engine.presets import SEED_CONTENT_LAYERS, settings_for
 
 SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
 
@@ -68,7 +68,7 @@ def engine_step_times(model, content, style, preset: str, steps: int) -> list[fl
             "measure_costs": False,
         },
     )
-    stylize(model, content, [StyleSource(style)], settings, lambda p: elapsed.append(p.elapsed_s))
+    stylize(model, content, [StyleImage(style)], settings, on_progress=lambda p: elapsed.append(p.elapsed_s))
     return [later - earlier for earlier, later in itertools.pairwise(elapsed)]
 
 
@@ -103,7 +103,7 @@ def time_to_target(weights: str, size: int, plain_steps: int) -> None:
         trace.append(plain.step())
     plain_seconds = time.perf_counter() - started
     final = plain.image.detach()[0]
-    target = seed_costs(model, final, content, [StyleSource(style)], 1.0)["J"]
+    target = seed_costs(model, final, content, [StyleImage(style)], 1.0)["J"]
     print(f"\n## Time to the plain recipe's cost ({size} px, Tübingen + Starry Night)\n")
     print(
         f"plain seed recipe: {plain_steps} steps in {plain_seconds:.0f} s; J of its saved last step {target:.4g}; "
@@ -125,7 +125,7 @@ def time_to_target(weights: str, size: int, plain_steps: int) -> None:
     for label, (overrides, comparable) in variants.items():
         seen = []
         settings = settings_for("quality", {**overrides, "size": size, "seed": 0})
-        result = stylize(model, content, [StyleSource(style)], settings, lambda p, seen=seen: seen.append(p))
+        result = stylize(model, content, [StyleImage(style)], settings, on_progress=lambda p, seen=seen: seen.append(p))
         final_scale = [p for p in seen if p.step > p.total - settings.iterations]  # coarse costs are not comparable
         reached = next((p for p in final_scale if p.cost <= target), None) if comparable else None
         when = f"{reached.elapsed_s:.1f} s" if reached else ("not reached" if comparable else "(other cost)")
@@ -140,7 +140,7 @@ def peak_memory_child(weights: str, size: int) -> None:
     model = load_model(weights, "cpu")
     content, style = pair(size)
     settings = settings_for("quality", {"size": size, "iterations": 3, "coarse_iterations": 2})
-    stylize(model, content, [StyleSource(style)], settings)
+    stylize(model, content, [StyleImage(style)], settings)
     print(json.dumps({"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 

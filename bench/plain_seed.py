@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from painterly.weights import load_weights_file
+from painterly.engine.weights import load_weights_file
 
 CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512]
 NAMES = [f"conv{b}_{i}" for b, n in ((1, 2), (2, 2), (3, 4), (4, 4), (5, 4)) for i in range(1, n + 1)]

@@ -40,7 +40,7 @@ def model(weights_path):
 @pytest.fixture(scope="session")
 def test_image():
     """Load one of ../shared/images (content/ or style/) as RGB at a small size."""
-    from painterly.images import fit_long_side, load_picture, resize
+    from painterly.engine.images import fit_long_side, load_picture, resize
 
     def load(relative: str, long_side: int = 64):
         rgb = load_picture(IMAGES / relative).rgb

@@ -10,7 +10,7 @@ import sys
 import pytest
 from PIL import Image
 
-from painterly.images import load_picture
+from painterly.engine.images import load_picture
 
 STYLE_ARGS = ["--preset", "fast", "--iterations", "2", "--size", "40"]
 
@@ -32,7 +32,7 @@ def painterly(weights_path):
 
 @pytest.fixture()
 def photo(tmp_path, test_image):
-    from painterly.images import Picture, save_picture
+    from painterly.engine.images import Picture, save_picture
 
     path = tmp_path / "photo.png"
     save_picture(Picture(test_image("content/tubingen.jpg", 48)), path)
@@ -123,7 +123,7 @@ def test_errors_are_one_line_with_a_nonzero_exit(painterly, photo, tmp_path):
 
 
 def test_zero_pixel_image_is_refused(painterly, photo, tmp_path):
-    from painterly.images import ImageError, check_dimensions
+    from painterly.engine.images import ImageError, check_dimensions
 
     with pytest.raises(ImageError, match="no pixels"):
         check_dimensions(0, 10)

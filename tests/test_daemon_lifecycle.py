@@ -47,7 +47,7 @@ def stop_with_jobs_in_flight(daemon, signum: int) -> None:
 
 
 def test_a_job_thread_left_behind_may_deliver_after_close_without_touching_closed_pipes(monkeypatch):
-    from painterly.server import Daemon
+    from painterly.server.daemon import Daemon
 
     daemon = Daemon("tcp://127.0.0.1:0", model=None, library=None)
     daemon.close()
@@ -59,7 +59,7 @@ def test_a_job_thread_left_behind_may_deliver_after_close_without_touching_close
 
 
 def test_deliver_never_blocks_on_a_full_bell_pipe():
-    from painterly.server import Daemon
+    from painterly.server.daemon import Daemon
 
     daemon = Daemon("tcp://127.0.0.1:0", model=None, library=None)
     try:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from painterly.jobs import Job, JobQueue, QueueFull, StyleRequest
-from painterly.results import ResultStore
-from painterly_wire import Cancelled, Failed, Pixels, Result
+from painterly.server.job_queue import Job, JobQueue, QueueFull
+from painterly.server.results import ResultStore
+from painterly_wire import Cancelled, Failed, Pixels, Result, StyleSpec
 
 PIXEL = Pixels(1, 1, 3, "u8", b"abc")
 
 
 def job(client: bytes, pixels: Pixels = PIXEL) -> Job:
-    return Job(client, client, pixels, [StyleRequest(1.0, library="starry_night")], settings=None)
+    return Job(client, client, pixels, [StyleSpec(1.0, library="starry_night")], settings=None)
 
 
 def test_one_client_is_served_first_in_first_out():

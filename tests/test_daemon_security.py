@@ -8,7 +8,7 @@ import pytest
 import zmq
 from daemon_process import child_environment, free_port, painterly_command, running_daemon
 
-from painterly.curve_keys import DaemonKeys, is_loopback
+from painterly.server.keys import DaemonKeys, is_loopback
 from painterly_wire import Client, ClientKeys, DaemonUnavailable
 
 pytestmark = pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no CURVE support")
@@ -108,7 +108,7 @@ def test_keys_without_a_client_key_are_refused_by_serve(tmp_path):
 def test_keys_advice_is_true_with_and_without_a_client(tmp_path, capsys):
     import argparse
 
-    from painterly.cli_daemon import keys_command
+    from painterly.cli.daemon_commands import keys_command
 
     assert keys_command(argparse.Namespace(dir=tmp_path, client=None)) == 0
     advice = capsys.readouterr().out

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from painterly.engine_worker import EngineWorker
-from painterly.images import Picture, pixels_from_picture
-from painterly.jobs import Job, StyleRequest
-from painterly.presets import settings_for
-from painterly.style_library import StyleLibrary
-from painterly_wire import Failed, Pixels, Result
+from painterly.engine.images import Picture, pixels_from_picture
+from painterly.engine.presets import settings_for
+from painterly.server.job_queue import Job
+from painterly.server.style_library import StyleLibrary
+from painterly.server.worker import EngineWorker
+from painterly_wire import Failed, Pixels, Result, StyleSpec
 
 
 def wire_image(rgb) -> Pixels:
@@ -33,7 +33,7 @@ def outcome(model, content: Pixels, settings, styles, library=None):
 
 def test_zero_steps_echo_the_content_without_running_the_engine(model, test_image):
     content = wire_image(test_image("content/tubingen.jpg", 64))
-    style = StyleRequest(1.0, pixels=wire_image(test_image("style/starry_night.jpg", 32)))
+    style = StyleSpec(1.0, pixels=wire_image(test_image("style/starry_night.jpg", 32)))
     for settings in (
         settings_for("fast", {"iterations": 0}),
         settings_for("quality", {"iterations": 0, "coarse_iterations": 0}),
@@ -44,7 +44,7 @@ def test_zero_steps_echo_the_content_without_running_the_engine(model, test_imag
 
 def test_zero_final_steps_with_coarse_scales_still_run_the_engine(model, test_image):
     content = wire_image(test_image("content/tubingen.jpg", 96))
-    style = StyleRequest(1.0, pixels=wire_image(test_image("style/starry_night.jpg", 32)))
+    style = StyleSpec(1.0, pixels=wire_image(test_image("style/starry_night.jpg", 32)))
     settings = settings_for("quality", {"iterations": 0, "coarse_iterations": 2, "size": 96})
     event, steps = outcome(model, content, settings, [style])
     assert isinstance(event, Result) and steps == [1, 2, 3, 4]
@@ -55,6 +55,6 @@ def test_a_style_missing_from_the_library_is_unknown_style(model, test_image, tm
     content = wire_image(test_image("content/tubingen.jpg", 48))
     library = StyleLibrary(user=tmp_path)
     event, _ = outcome(
-        model, content, settings_for("fast", {"iterations": 1}), [StyleRequest(1.0, library="gone")], library
+        model, content, settings_for("fast", {"iterations": 1}), [StyleSpec(1.0, library="gone")], library
     )
     assert isinstance(event, Failed) and event.code == "unknown_style" and "gone" in event.message

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from painterly.presets import PRESET_NAMES, settings_for
-from painterly.submission import settings_from_params
+from painterly.engine.presets import PRESET_NAMES, settings_for
+from painterly.server.submission import settings_from_params
 from painterly_wire.params import job_params, style_weight_for_strength
 
 

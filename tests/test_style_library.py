@@ -10,8 +10,8 @@ import pytest
 from daemon_process import photo, running_daemon
 from PIL import Image
 
-import painterly.style_library as style_library
-from painterly.style_library import BUILT_IN_FOLDER, MAX_USER_STYLES, StyleLibrary
+import painterly.server.style_library as style_library
+from painterly.server.style_library import BUILT_IN_FOLDER, MAX_USER_STYLES, StyleLibrary
 from painterly_wire import StyleSpec
 
 TINY_JOB = {"preset": "fast", "size": 40, "iterations": 1, "seed": 7}

@@ -10,8 +10,8 @@ import sys
 import pytest
 import torch
 
-from painterly.vgg import CAFFE_PREPROCESSING, TORCHVISION_PREPROCESSING, VGG19Features
-from painterly.weights import WeightsNotFoundError, find_weights, load_weights_file, to_torchvision
+from painterly.engine.vgg import CAFFE_PREPROCESSING, TORCHVISION_PREPROCESSING, VGG19Features
+from painterly.engine.weights import WeightsNotFoundError, find_weights, load_weights_file, to_torchvision
 
 LAYERS = ["conv1_1", "conv1_2", "conv2_1", "conv2_2"]
 
@@ -108,7 +108,7 @@ def test_cli_without_weights_prints_one_line_not_a_traceback(tmp_path, test_imag
         "https_proxy": "http://127.0.0.1:9",
         "http_proxy": "http://127.0.0.1:9",
     }
-    from painterly.images import Picture, save_picture
+    from painterly.engine.images import Picture, save_picture
 
     photo = tmp_path / "photo.png"
     save_picture(Picture(test_image("content/tubingen.jpg", 32)), photo)

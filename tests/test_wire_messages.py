@@ -157,7 +157,7 @@ def test_the_protocol_doc_lists_exactly_the_error_codes_the_daemon_sends():
     table = doc.split("## Error codes", 1)[1].split("\n\n", 2)[2].split("\n\n", 1)[0]
     documented = re.findall(r"`([a-z_]+)`", "\n".join(line.split("|")[1] for line in table.splitlines()[2:]))
     assert sorted(documented) == sorted(ERROR_CODES)
-    sources = "".join(path.read_text() for path in (repo / "daemon" / "painterly").glob("*.py"))
+    sources = "".join(path.read_text() for path in (repo / "daemon" / "painterly").rglob("*.py"))
     before, after = (repo / "shared" / "painterly_wire" / "messages.py").read_text().split("ERROR_CODES = (")
     sources += before + after.split("\n)\n", 1)[1]  # messages.py without the list itself
     sources += (repo / "shared" / "painterly_wire" / "pixels.py").read_text()

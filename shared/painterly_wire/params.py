@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-BASE_STYLE_WEIGHT = 40.0  # the presets' style weight (painterly.presets)
+BASE_STYLE_WEIGHT = 40.0  # the presets' style weight (painterly.engine.presets)
 STRENGTH_DECADES = 2.0  # strength 0 and 100 are this many powers of ten below and above it
 
 

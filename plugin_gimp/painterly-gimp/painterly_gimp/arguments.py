@@ -16,7 +16,7 @@ MENU_PATH = "<Image>/Filters/Artistic"
 MENU_LABEL = "_Neural Style Transfer..."
 RW = GObject.ParamFlags.READWRITE
 
-# The daemon's quality presets (painterly.presets), fastest first.
+# The daemon's quality presets (painterly.engine.presets), fastest first.
 QUALITY_PRESETS = (
     ("fast", "Fast draft"),
     ("quality", "Quality"),

@@ -1,7 +1,7 @@
 """VGG-19's 16-conv feature stack, cut after the deepest layer a job needs.
 
 Layer names follow the paper: `conv{block}_{index}` is the ReLU output of that convolution (as in Keras and
-Gatys et al.). Weights are stored as `conv1_1.weight`, `conv1_1.bias`, ...; see `painterly.weights` for loading.
+Gatys et al.). Weights are stored as `conv1_1.weight`, `conv1_1.bias`, ...; see `painterly.engine.weights` for loading.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from painterly.vgg import (
+from painterly.engine.vgg import (
     CAFFE_PREPROCESSING,
     LAYER_NAMES,
     TORCHVISION_PREPROCESSING,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from painterly.jobs import Job, StyleRequest
-from painterly.presets import Settings, settings_for
-from painterly.style_library import StyleLibrary
-from painterly_wire import ProtocolError
+from painterly.engine.presets import Settings, settings_for
+from painterly.server.job_queue import Job
+from painterly.server.style_library import StyleLibrary
+from painterly_wire import ProtocolError, StyleSpec
 from painterly_wire.messages import MAX_STYLES, Message, check_fields
 
 DEFAULT_PRESET = "quality"
@@ -20,7 +20,7 @@ def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> J
     raw_styles = header["styles"]
     if not 1 <= len(raw_styles) <= MAX_STYLES:
         raise ProtocolError("bad_field", f"a job needs 1 to {MAX_STYLES} styles, not {len(raw_styles)}")
-    styles = [style_request(message, raw, f"styles[{index}]", library) for index, raw in enumerate(raw_styles)]
+    styles = [style_spec(message, raw, f"styles[{index}]", library) for index, raw in enumerate(raw_styles)]
     if sum(style.weight for style in styles) <= 0:
         raise ProtocolError("bad_field", "the style weights add up to zero")
     settings = settings_from_params(header["params"])
@@ -28,10 +28,10 @@ def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> J
     init_image = None if init is None else message.pixels(init, "init_image")
     if (settings.init == "image") != (init_image is not None):
         raise ProtocolError("bad_params", "init 'image' and an init_image go together; send both or neither")
-    return Job(sender, sender, content, styles, settings, init_image)
+    return Job(lane=sender, owner=sender, content=content, styles=styles, settings=settings, init_image=init_image)
 
 
-def style_request(message: Message, raw: Any, where: str, library: StyleLibrary) -> StyleRequest:
+def style_spec(message: Message, raw: Any, where: str, library: StyleLibrary) -> StyleSpec:
     """One style of the blend: {weight, image} or {weight, library}."""
     if not isinstance(raw, dict):
         raise ProtocolError("bad_field", f"{where} must be a map")
@@ -43,10 +43,10 @@ def style_request(message: Message, raw: Any, where: str, library: StyleLibrary)
         check_fields(raw, {"library": (str,)}, where)
         if library.path_of(raw["library"]) is None:
             raise ProtocolError("unknown_style", f"the style library has no style named {raw['library']!r}")
-        return StyleRequest(weight, library=raw["library"])
+        return StyleSpec(weight, library=raw["library"])
     if "image" not in raw:
         raise ProtocolError("missing_field", f"{where} needs the field 'image' or 'library'")
-    return StyleRequest(weight, pixels=message.pixels(raw["image"], f"{where}.image"))
+    return StyleSpec(weight, pixels=message.pixels(raw["image"], f"{where}.image"))
 
 
 def settings_from_params(params: dict[str, Any]) -> Settings:

@@ -19,13 +19,13 @@ from typing import Any
 import zmq
 
 from painterly import __version__
-from painterly.curve_keys import DaemonKeys, require_safe_bind
 from painterly.engine import StyleModel
-from painterly.engine_worker import EngineWorker
-from painterly.jobs import Job, JobQueue, QueueFull
-from painterly.results import Outcome, ResultStore
-from painterly.style_library import StyleLibrary
-from painterly.submission import job_from_submit
+from painterly.server.job_queue import Job, JobQueue, QueueFull
+from painterly.server.keys import DaemonKeys, require_safe_bind
+from painterly.server.results import Outcome, ResultStore
+from painterly.server.style_library import StyleLibrary
+from painterly.server.submission import job_from_submit
+from painterly.server.worker import EngineWorker
 from painterly_wire import Accepted, Cancelled, Failed, JobEvent, PainterlyError, Progress, ProtocolError
 from painterly_wire.messages import (
     MAX_HEADER_BYTES,
@@ -62,8 +62,8 @@ class Daemon:
         require_safe_bind(endpoint, keys)
         self.model = model
         self.library = library
-        self.jobs = jobs or JobQueue()
-        self.results = results or ResultStore()
+        self.jobs = jobs if jobs is not None else JobQueue()
+        self.results = results if results is not None else ResultStore()
         self._events: queue.SimpleQueue[JobEvent] = queue.SimpleQueue()
         self._bell_read, self._bell_write = os.pipe()
         os.set_blocking(self._bell_read, False)
@@ -191,12 +191,12 @@ class Daemon:
     def _on_submit(self, sender: bytes, message: Message) -> None:
         job = job_from_submit(message, sender, self.library)
         try:
-            self.jobs.push(job)
+            ahead = self.jobs.push(job) + (self._running is not None)
         except QueueFull as error:
             raise ProtocolError("queue_full", str(error)) from None
         log.info("job %s queued for %s", job.id, sender.hex())
         self._start_next_job()
-        self._send(sender, Accepted(job.id, self._jobs_ahead(job.id), message.header["req"]))
+        self._send(sender, Accepted(job.id, ahead, message.header["req"]))
 
     def _on_cancel(self, sender: bytes, message: Message) -> None:
         job_id, req = message.header["job"], message.header["req"]

@@ -1,7 +1,7 @@
-"""The style-transfer engine: load VGG-19 once, then optimise the pixels of G for each job.
+"""One job: optimise the pixels of G, coarse to fine, against the objective of its settings.
 
 No editor, socket or terminal code lives here: progress leaves through a callback receiving a small immutable
-`Progress` record, and a `CancelToken` stops a job within one optimiser step.
+`StepReport` record, and a `CancelToken` stops a job within one optimiser step.
 """
 
 from __future__ import annotations
@@ -16,19 +16,15 @@ from typing import Any
 
 import torch
 
-from painterly import losses
-from painterly.colour import transfer_luminance
-from painterly.device import Compute, choose_compute
-from painterly.images import ImageError, check_dimensions, fit_long_side, resize
-from painterly.lbfgs import ProjectedLBFGS
-from painterly.presets import SEED_ALPHA, SEED_BETA, SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, Layers, Settings
-from painterly.vgg import VGG19Features
-from painterly.weights import find_weights
-
-MIN_SIDE = 16  # VGG-19 pools four times before conv5_1: 16 px become 1
+from painterly.engine.colour import transfer_luminance
+from painterly.engine.images import ImageError, check_dimensions, fit_long_side, resize
+from painterly.engine.lbfgs import ProjectedLBFGS
+from painterly.engine.model import StyleModel
+from painterly.engine.objective import MIN_SIDE, Objective, StyleImage, Targets, seed_costs
+from painterly.engine.presets import Settings
 
 
-class Cancelled(Exception):
+class CancelledError(Exception):
     """The job was cancelled through its CancelToken."""
 
 
@@ -39,7 +35,7 @@ class CancelToken:
         self._event = threading.Event()
 
     def cancel(self) -> None:
-        """Ask the job to stop; it raises Cancelled at its next step."""
+        """Ask the job to stop; it raises CancelledError at its next step."""
         self._event.set()
 
     @property
@@ -48,13 +44,13 @@ class CancelToken:
         return self._event.is_set()
 
     def raise_if_cancelled(self) -> None:
-        """Raise Cancelled if cancel() was called (the engine's check, once per step and evaluation)."""
+        """Raise CancelledError if cancel() was called (the engine's check, once per step and evaluation)."""
         if self._event.is_set():
-            raise Cancelled()
+            raise CancelledError()
 
 
 @dataclass(frozen=True)
-class Progress:
+class StepReport:
     """One optimiser step. `preview(max_side)` renders the current image; call it inside the callback only."""
 
     step: int
@@ -65,119 +61,11 @@ class Progress:
 
 
 @dataclass(frozen=True)
-class StyleSource:
-    """One style image, RGB (3, H, W) in [0, 1], with its blend weight."""
-
-    image: torch.Tensor
-    weight: float = 1.0
-
-
-@dataclass(frozen=True)
 class StyleResult:
     """The stylized RGB image (3, H, W) in [0, 1] and the job's report (steps, timing, device, final costs)."""
 
     image: torch.Tensor
     report: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class StyleModel:
-    """VGG-19 loaded once on its device, with the precision its convolutions run in."""
-
-    network: VGG19Features
-    compute: Compute
-    weights_description: str
-
-    @property
-    def device(self) -> str:
-        """The torch device the network runs on, e.g. 'cpu' or 'cuda'."""
-        return str(self.compute.device)
-
-    @property
-    def dtype(self) -> str:
-        """The precision of the convolutions, e.g. 'bfloat16'."""
-        return self.compute.dtype_name
-
-    def features(
-        self, images: torch.Tensor, layers: set[str], exact: bool = False, pooling: str = "max"
-    ) -> dict[str, torch.Tensor]:
-        """Activations of `layers` for an (N, 3, H, W) batch; `exact` forces float32 convolutions."""
-        images = images.to(self.compute.device, memory_format=self.compute.memory_format)
-        if exact:
-            return self.network(images, layers, pooling)
-        with self.compute.autocast():
-            return self.network(images, layers, pooling)
-
-
-def load_model(
-    weights: str | None = None,
-    device: str = "auto",
-    precision: str = "auto",
-    download: bool = True,
-    channels_last: bool | None = None,
-) -> StyleModel:
-    """Find weights (see painterly.weights.find_weights), build VGG-19 on the chosen device and precision."""
-    compute = choose_compute(device, precision, channels_last)
-    found = find_weights(weights, download=download)
-    network = VGG19Features(found.state, found.preprocessing).eval()
-    network = network.to(compute.device, memory_format=compute.memory_format)
-    return StyleModel(network, compute, found.description)
-
-
-@dataclass(frozen=True)
-class _Targets:
-    """What G is pulled towards at one scale: content activations and blended style Grams."""
-
-    content: dict[str, torch.Tensor]
-    grams: dict[str, torch.Tensor]
-
-
-@dataclass(frozen=True)
-class _Objective:
-    content_layers: Layers
-    style_layers: Layers
-    alpha: float
-    beta: float
-    tv_weight: float = 0.0
-    pooling: str = "max"
-
-    @property
-    def layers(self) -> set[str]:
-        return {name for name, _ in self.content_layers + self.style_layers}
-
-    def targets(
-        self, model: StyleModel, content: torch.Tensor, styles: Sequence[StyleSource], style_scale: float, exact: bool
-    ) -> _Targets:
-        """Content activations of `content` and the weight-blended Grams of the styles at this scale."""
-        content_names = {name for name, _ in self.content_layers}
-        style_names = {name for name, _ in self.style_layers}
-        with torch.no_grad():
-            content_features = model.features(content[None], content_names, exact, self.pooling)
-            total_weight = sum(style.weight for style in styles)
-            grams: dict[str, torch.Tensor] = {}
-            long_side = max(1, round(max(content.shape[1:]) * style_scale))
-            for style in styles:
-                width, height = _style_size(style.image, long_side)
-                features = model.features(resize(style.image, width, height)[None], style_names, exact, self.pooling)
-                for name in style_names:
-                    blended = losses.gram(features[name]) * (style.weight / total_weight)
-                    grams[name] = grams[name] + blended if name in grams else blended
-        return _Targets({k: v.float() for k, v in content_features.items()}, grams)
-
-    def costs(
-        self, model: StyleModel, image: torch.Tensor, targets: _Targets, exact: bool = False
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(J, J_content, J_style) of an (1, 3, H, W) image; J includes the TV term."""
-        features = model.features(image, self.layers, exact, self.pooling)
-        j_content = sum(w * losses.content_cost(targets.content[n], features[n]) for n, w in self.content_layers)
-        j_style = sum(w * losses.style_cost(targets.grams[n], features[n]) for n, w in self.style_layers)
-        total = self.alpha * j_content + self.beta * j_style
-        if self.tv_weight:
-            total = total + self.tv_weight * losses.total_variation(image)
-        return total, j_content, j_style
-
-
-SEED_OBJECTIVE = _Objective(SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, SEED_ALPHA, SEED_BETA)
 
 
 class _BestIterate:
@@ -198,10 +86,10 @@ class _Run:
     """Book-keeping shared by the optimiser loops of one job."""
 
     model: StyleModel
-    objective: _Objective
+    objective: Objective
     settings: Settings
     total: int
-    on_progress: Callable[[Progress], None] | None
+    on_progress: Callable[[StepReport], None] | None
     cancel: CancelToken
     started: float
     step: int = 0
@@ -210,7 +98,7 @@ class _Run:
         self.step += 1
         if self.on_progress is not None:
             self.on_progress(
-                Progress(self.step, self.total, cost, time.perf_counter() - self.started, _previewer(image))
+                StepReport(self.step, self.total, cost, time.perf_counter() - self.started, _previewer(image))
             )
 
 
@@ -224,7 +112,7 @@ def _previewer(image: torch.Tensor) -> Callable[[int], torch.Tensor]:
 
 
 def _optimise_adam(
-    run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None
+    run: _Run, image: torch.Tensor, targets: Targets, steps: int, best: _BestIterate | None
 ) -> torch.Tensor:
     """The seed recipe's loop: Adam on the pixels, clipped to [0, 1] after every step."""
     pixels = image.clone().requires_grad_(True)
@@ -245,7 +133,7 @@ def _optimise_adam(
 
 
 def _optimise_lbfgs(
-    run: _Run, image: torch.Tensor, targets: _Targets, steps: int, best: _BestIterate | None
+    run: _Run, image: torch.Tensor, targets: Targets, steps: int, best: _BestIterate | None
 ) -> torch.Tensor:
     """Projected L-BFGS: every image it evaluates is clamped to [0, 1], i.e. exactly what gets saved."""
 
@@ -295,38 +183,19 @@ def _scale_sizes(width: int, height: int, settings: Settings) -> list[tuple[int,
     return [size for size in sizes[:-1] if min(size) >= MIN_SIDE] + [sizes[-1]]
 
 
-def _style_size(style: torch.Tensor, long_side: int) -> tuple[int, int]:
-    """A style image's size for a given long side, enlarged where needed to give VGG at least MIN_SIDE px."""
-    width, height = fit_long_side(style.shape[2], style.shape[1], long_side)
-    if min(width, height) < MIN_SIDE:
-        width, height = fit_long_side(width, height, round(max(width, height) * MIN_SIDE / min(width, height)))
-    return width, height
-
-
-def seed_costs(
-    model: StyleModel, image: torch.Tensor, content: torch.Tensor, styles: Sequence[StyleSource], style_scale: float
-) -> dict[str, float]:
-    """The origin document's J, J_content, J_style (alpha 10, beta 40) of an image as saved in 8 bits, in float32."""
-    width, height = image.shape[2], image.shape[1]
-    saved = (image.clamp(0, 1) * 255).round() / 255
-    with torch.no_grad():
-        targets = SEED_OBJECTIVE.targets(model, resize(content, width, height), styles, style_scale, exact=True)
-        total, j_content, j_style = SEED_OBJECTIVE.costs(model, saved[None], targets, exact=True)
-    return {"J": total.item(), "J_content": j_content.item(), "J_style": j_style.item()}
-
-
 def stylize(
     model: StyleModel,
     content: torch.Tensor,
-    styles: Sequence[StyleSource],
+    styles: Sequence[StyleImage],
     settings: Settings,
-    on_progress: Callable[[Progress], None] | None = None,
+    *,
+    on_progress: Callable[[StepReport], None] | None = None,
     cancel: CancelToken | None = None,
     init_image: torch.Tensor | None = None,
 ) -> StyleResult:
     """Render `content` (3, H, W) in the blended style of `styles`; see Settings for every knob.
 
-    Raises Cancelled if `cancel` is set, ValueError for unusable inputs.
+    Raises CancelledError if `cancel` is set, ValueError for unusable inputs.
     """
     if not styles:
         raise ValueError("at least one style image is needed")
@@ -341,7 +210,7 @@ def stylize(
     generator = torch.Generator().manual_seed(seed)
     out_width, out_height = fit_long_side(content.shape[2], content.shape[1], settings.size)
     check_dimensions(out_width, out_height, "the output")
-    objective = _Objective(
+    objective = Objective(
         settings.content_layers,
         settings.style_layers,
         settings.content_weight,

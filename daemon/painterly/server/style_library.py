@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from painterly.images import Picture, load_picture
+from painterly.engine.images import Picture, load_picture
 from painterly_wire import Pixels
 
-BUILT_IN_FOLDER = Path(__file__).parent / "assets" / "styles"
+BUILT_IN_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "styles"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff")
 THUMBNAIL_SIDE = 128
 USER_PREFIX = "user/"

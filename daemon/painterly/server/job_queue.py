@@ -8,23 +8,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from painterly_wire import Pixels
+from painterly_wire import Pixels, StyleSpec
 
 if TYPE_CHECKING:
-    from painterly.presets import Settings
+    from painterly.engine.presets import Settings
 
 
 class QueueFull(Exception):
     """The queue already holds as many jobs or bytes as it may."""
-
-
-@dataclass(frozen=True)
-class StyleRequest:
-    """One style of a job's blend: pixels sent along, or a library style by name."""
-
-    weight: float
-    pixels: Pixels | None = None
-    library: str | None = None
 
 
 @dataclass
@@ -35,7 +26,7 @@ class Job:
     lane: bytes
     owner: bytes
     content: Pixels
-    styles: list[StyleRequest]
+    styles: list[StyleSpec]
     settings: Settings
     init_image: Pixels | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(16))

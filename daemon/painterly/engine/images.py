@@ -13,8 +13,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from painterly_wire.messages import MAX_SIDE  # files and wire frames share one limit
-
+MAX_SIDE = 16384  # the wire protocol's limit too (painterly_wire.messages.MAX_SIDE; a test keeps them equal)
 MAX_PIXELS = 8192 * 8192
 PIXEL_DTYPES = {"u8": (torch.uint8, 255.0), "u16": (torch.uint16, 65535.0), "f32": (torch.float32, 1.0)}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from painterly.images import Picture, picture_from_pixels, pixels_from_picture
+from painterly.engine.images import Picture, picture_from_pixels, pixels_from_picture
 from painterly_wire import Pixels
 
 

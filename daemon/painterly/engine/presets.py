@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from painterly.vgg import LAYER_NAMES, POOLING_CHOICES
+from painterly.engine.vgg import LAYER_NAMES, POOLING_CHOICES
 
 Layers = tuple[tuple[str, float], ...]
 

@@ -7,14 +7,12 @@ import threading
 import time
 from collections.abc import Callable
 
-from painterly.engine import Cancelled as EngineCancelled
-from painterly.engine import CancelToken, StyleModel, StyleSource, stylize
-from painterly.engine import Progress as EngineProgress
-from painterly.images import ImageError, Picture, resize
-from painterly.jobs import Job, StyleRequest
-from painterly.style_library import StyleLibrary
-from painterly.wire_pictures import picture_of, pixels_of
-from painterly_wire import Cancelled, Failed, JobEvent, Progress, Result
+from painterly.engine import CancelledError, CancelToken, StepReport, StyleImage, StyleModel, stylize
+from painterly.engine.images import ImageError, Picture, resize
+from painterly.server.job_queue import Job
+from painterly.server.style_library import StyleLibrary
+from painterly.server.wire_pictures import picture_of, pixels_of
+from painterly_wire import Cancelled, Failed, JobEvent, Progress, Result, StyleSpec
 
 PREVIEW_SIDE = 256
 
@@ -70,7 +68,7 @@ class EngineWorker:
     def _run(self, job: Job, cancel: CancelToken) -> None:
         try:
             self.deliver(self._outcome(job, cancel))
-        except EngineCancelled:
+        except CancelledError:
             self.deliver(Cancelled(job.id, self._cancel_reason))
         except StyleGone as gone:
             self.deliver(Failed(job.id, "unknown_style", f"the style {gone.name!r} left the library"))
@@ -89,15 +87,22 @@ class EngineWorker:
         if settings.iterations == 0 and (len(settings.scales) == 1 or settings.coarse_iterations == 0):
             return Result(job.id, job.content, {"preset": settings.preset, "steps": 0, "seconds": 0.0})
         content = picture_of(job.content)
-        styles = [StyleSource(self._style_picture(style).rgb, style.weight) for style in job.styles]
+        styles = [StyleImage(self._style_picture(style).rgb, style.weight) for style in job.styles]
         init = None if job.init_image is None else picture_of(job.init_image).rgb
-        progress = self._progress_reporter(job.id)
-        result = stylize(self.model, content.rgb, styles, settings, progress, cancel, init)
+        result = stylize(
+            self.model,
+            content.rgb,
+            styles,
+            settings,
+            on_progress=self._progress_reporter(job.id),
+            cancel=cancel,
+            init_image=init,
+        )
         height, width = result.image.shape[1:]
         alpha = None if content.alpha is None else resize(content.alpha, width, height)
         return Result(job.id, pixels_of(Picture(result.image, alpha), job.content.dtype), result.report)
 
-    def _style_picture(self, style: StyleRequest) -> Picture:
+    def _style_picture(self, style: StyleSpec) -> Picture:
         if style.pixels is not None:
             return picture_of(style.pixels)
         try:
@@ -105,11 +110,11 @@ class EngineWorker:
         except KeyError:
             raise StyleGone(style.library) from None
 
-    def _progress_reporter(self, job_id: str) -> Callable[[EngineProgress], None]:
+    def _progress_reporter(self, job_id: str) -> Callable[[StepReport], None]:
         """The engine's progress callback for a job: every step, with a preview every preview_every_s."""
         last_preview = time.monotonic()
 
-        def report(progress: EngineProgress) -> None:
+        def report(progress: StepReport) -> None:
             nonlocal last_preview
             preview = None
             now = time.monotonic()
