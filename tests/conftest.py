@@ -6,16 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-IMAGES = SHARED / "images"
-WEIGHTS_NAME = "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
+from support import IMAGES, WEIGHTS
 
 
 def find_test_weights() -> Path | None:
     """Real VGG-19 weights: $PAINTERLY_WEIGHTS, else ../shared/models beside the repo."""
-    candidates = [os.environ.get("PAINTERLY_WEIGHTS"), SHARED / "models" / WEIGHTS_NAME]
+    candidates = [os.environ.get("PAINTERLY_WEIGHTS"), WEIGHTS]
     for candidate in candidates:
         if candidate and Path(candidate).is_file():
             return Path(candidate)
@@ -26,7 +22,7 @@ def find_test_weights() -> Path | None:
 def weights_path() -> Path:
     found = find_test_weights()
     if found is None:
-        pytest.fail(f"no real VGG-19 weights: set PAINTERLY_WEIGHTS or put ../shared/models/{WEIGHTS_NAME} beside")
+        pytest.fail(f"no real VGG-19 weights: set PAINTERLY_WEIGHTS or put {WEIGHTS} beside the repo")
     return found
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 from PIL import Image
+from support import run_painterly
 
 from painterly.engine.images import load_picture
 
@@ -18,13 +17,8 @@ STYLE_ARGS = ["--preset", "fast", "--iterations", "2", "--size", "40"]
 @pytest.fixture()
 def painterly(weights_path):
     def run(*args, timeout=300):
-        completed = subprocess.run(
-            [sys.executable, "-m", "painterly.cli", *map(str, args)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            env={"PAINTERLY_WEIGHTS": str(weights_path), "PATH": "/usr/bin:/bin"},
-        )
+        environment = {"PAINTERLY_WEIGHTS": str(weights_path), "PATH": "/usr/bin:/bin"}
+        completed = run_painterly(*args, env=environment, timeout=timeout)
         return completed.returncode, completed.stdout, completed.stderr
 
     return run

@@ -13,8 +13,8 @@ from pathlib import Path
 import msgpack
 import pytest
 import zmq
-from daemon_process import child_environment, painterly_command, photo, running_daemon
 from PIL import Image
+from support import child_environment, painterly_command, photo, running_daemon
 
 from painterly_wire import (
     Accepted,
@@ -281,7 +281,7 @@ def test_bad_engine_settings_are_refused_before_queueing(client, content, style)
 
 
 def test_cli_stylize_through_the_daemon_writes_image_and_report(daemon, tmp_path):
-    from daemon_process import IMAGES
+    from support import IMAGES
 
     output, report = tmp_path / "out.png", tmp_path / "report.json"
     done = subprocess.run(
@@ -354,7 +354,7 @@ def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon
 
 
 def test_ctrl_c_in_the_cli_cancels_its_job_on_the_daemon(daemon, tmp_path):
-    from daemon_process import IMAGES
+    from support import IMAGES
 
     started_before = len(re.findall(r"job [0-9a-f]{32} started", daemon.log()))
     cli = subprocess.Popen(

@@ -6,21 +6,11 @@ import signal
 import time
 
 import pytest
-from daemon_process import photo, running_daemon
+from support import photo, running_daemon, wait_for
 
 from painterly_wire import Cancelled, Client, DaemonUnavailable, Progress, StyleSpec
 
 LONG_JOB = {"preset": "seed", "size": 48, "iterations": 5000}
-
-
-def wait_for(client: Client, job_id: str, kind: type, timeout_s: float = 30.0):
-    """The first event of a type for a job."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for event in client.events(0.5):
-            if isinstance(event, kind) and event.job == job_id:
-                return event
-    raise AssertionError(f"no {kind.__name__} for job {job_id} within {timeout_s} s")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
@@ -58,12 +48,15 @@ def test_a_job_thread_left_behind_may_deliver_after_close_without_touching_close
     assert writes == []
 
 
+@pytest.mark.timeout(60)  # a blocking write would hang here: the timeout turns that into a failure
 def test_deliver_never_blocks_on_a_full_bell_pipe():
     from painterly.server.daemon import Daemon
 
     daemon = Daemon("tcp://127.0.0.1:0", model=None, library=None)
+    rings = 100_000  # far more than a pipe holds, with nobody reading
     try:
-        for _ in range(100_000):  # far more rings than a pipe holds, with nobody reading
+        for _ in range(rings):
             daemon._deliver(Cancelled("x" * 32, "ring"))
+        assert daemon._events.qsize() == rings  # every event kept although the pipe filled up
     finally:
         daemon.close()

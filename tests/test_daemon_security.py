@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 import zmq
-from daemon_process import child_environment, free_port, painterly_command, running_daemon
+from support import free_port, run_painterly, running_daemon
 
 from painterly.server.keys import DaemonKeys, is_loopback
 from painterly_wire import Client, ClientKeys, DaemonUnavailable
@@ -31,12 +29,6 @@ pytestmark = pytest.mark.skipif(not zmq.has("curve"), reason="this libzmq has no
 )
 def test_loopback_is_recognised(endpoint, loopback):
     assert is_loopback(endpoint) is loopback
-
-
-def run_painterly(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        painterly_command(*arguments), capture_output=True, text=True, env=child_environment(), timeout=120
-    )
 
 
 def test_non_loopback_bind_without_keys_is_refused():

@@ -9,9 +9,9 @@ from __future__ import annotations
 import msgpack
 import pytest
 import zmq
-from daemon_process import photo, running_daemon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import photo, running_daemon
 
 from painterly_wire import Result, StyleSpec
 
@@ -99,17 +99,6 @@ def daemon():
         yield process
 
 
-@pytest.fixture(scope="module")
-def fuzzer(daemon):
-    """A raw DEALER, and a tally of what it sent and how the daemon answered."""
-    socket = zmq.Context.instance().socket(zmq.DEALER)
-    socket.linger = 0
-    socket.connect(daemon.endpoint)
-    tally = {"sent": 0, "answered": 0, "internal_errors": []}
-    yield socket, tally
-    socket.close()
-
-
 def exchange_batch(socket: zmq.Socket, batch: list[list[bytes]], tally: dict) -> None:
     """Send a batch and a fence; count the replies that arrive before the fence's, then cancel any job
     a mutation happened to leave valid (an empty params map means a full-size quality job)."""
@@ -139,21 +128,28 @@ def exchange_batch(socket: zmq.Socket, batch: list[list[bytes]], tally: dict) ->
     tally["answered"] += answered
 
 
-@settings(
-    max_examples=BATCHES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-)
-@given(batch=st.lists(malformed, min_size=BATCH, max_size=BATCH))
-def test_every_malformed_message_is_answered(fuzzer, batch):
-    socket, tally = fuzzer
-    exchange_batch(socket, batch, tally)
-    assert tally["internal_errors"] == []
+def test_every_malformed_message_is_answered_and_a_real_job_succeeds_after(daemon):
+    """The fuzzing and the job after it in one test, so neither depends on another test having run."""
+    socket = zmq.Context.instance().socket(zmq.DEALER)
+    socket.linger = 0
+    socket.connect(daemon.endpoint)
+    tally = {"sent": 0, "answered": 0, "internal_errors": []}
 
+    @settings(
+        max_examples=BATCHES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(batch=st.lists(malformed, min_size=BATCH, max_size=BATCH))
+    def fuzz(batch):
+        exchange_batch(socket, batch, tally)
+        assert tally["internal_errors"] == []
 
-def test_after_the_fuzzing_a_real_job_still_succeeds(daemon, fuzzer):
-    _, tally = fuzzer
+    try:
+        fuzz()
+    finally:
+        socket.close()
     assert tally["sent"] >= 10_000
     with daemon.client(timeout_s=30) as client:
         content = photo("content/tubingen.jpg", 40)

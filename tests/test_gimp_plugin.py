@@ -14,12 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from daemon_process import DaemonProcess
 from gimp_plugin_install import PLUGIN, install_plugin
+from support import EDITORS, REPO, DaemonProcess
 
-REPO = Path(__file__).resolve().parent.parent
-# resolved: the editors' chroot binds need real paths, not a symlinked ../shared
-EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors")).resolve()
 GIMP_ROOT = Path(os.environ.get("GIMP3_ROOT", "/opt/trixie"))
 CHECK_SCRIPT = REPO / "tests" / "editor" / "gimp_style_transfer_check.py"
 DIALOG_SCRIPT = REPO / "tests" / "editor" / "gimp_dialog_check.py"

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from daemon_process import WEIGHTS, DaemonProcess, free_port, painterly_command, photo
+from support import WEIGHTS, DaemonProcess, free_port, painterly_command, photo
 
 PLUGIN_FOLDER = Path(__file__).resolve().parent.parent / "plugin_gimp" / "painterly-gimp"
 sys.path.insert(0, str(PLUGIN_FOLDER))

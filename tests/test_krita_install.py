@@ -8,17 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from daemon_process import painterly_command
+from support import run_painterly as painterly
 
 from painterly.install.krita import OFFICIAL_BUILDS_PYTHON, detect_krita_python
 from painterly.install.manifest import Manifest
 from painterly.install.vendor import platform_tags, vendor_runtime
 
 USER_KRITARC = "[General]\nsomething=kept\n\n[python]\nenable_other_plugin=true\n"
-
-
-def painterly(*arguments: str) -> subprocess.CompletedProcess:
-    return subprocess.run(painterly_command(*arguments), capture_output=True, text=True, timeout=300)
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:

@@ -19,15 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from daemon_process import WEIGHTS, DaemonProcess, free_port, painterly_command
 from PIL import Image
+from support import EDITORS, IMAGES, REPO, WEIGHTS, DaemonProcess, free_port, painterly_command
 
-REPO = Path(__file__).resolve().parent.parent
-# resolved: the editors' chroot binds need real paths, not a symlinked ../shared
-EDITORS = Path(os.environ.get("EDITORS_DIR", REPO.parent / "shared" / "editors")).resolve()
 CHECK_SCRIPT = REPO / "tests" / "editor" / "krita_style_transfer_check.py"
 MISSING_PACKAGES_SCRIPT = REPO / "tests" / "editor" / "krita_missing_packages_check.py"
-STYLE_IMAGE = REPO.parent / "shared" / "images" / "style" / "starry_night.jpg"
+STYLE_IMAGE = IMAGES / "style" / "starry_night.jpg"
 
 pytestmark = [
     pytest.mark.editor,

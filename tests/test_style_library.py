@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from daemon_process import photo, running_daemon
 from PIL import Image
+from support import photo, running_daemon
 
 import painterly.server.style_library as style_library
 from painterly.server.style_library import BUILT_IN_FOLDER, MAX_USER_STYLES, StyleLibrary

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
-import subprocess
-import sys
 
 import pytest
 import torch
+from support import run_painterly
 
 from painterly.engine.vgg import CAFFE_PREPROCESSING, TORCHVISION_PREPROCESSING, VGG19Features
 from painterly.engine.weights import WeightsNotFoundError, find_weights, load_weights_file, to_torchvision
@@ -112,13 +111,7 @@ def test_cli_without_weights_prints_one_line_not_a_traceback(tmp_path, test_imag
 
     photo = tmp_path / "photo.png"
     save_picture(Picture(test_image("content/tubingen.jpg", 32)), photo)
-    completed = subprocess.run(
-        [sys.executable, "-m", "painterly.cli", "stylize", str(photo), str(photo), "-o", str(tmp_path / "o.png")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    completed = run_painterly("stylize", photo, photo, "-o", tmp_path / "o.png", env=env, timeout=120)
     assert completed.returncode == 1
     assert "Traceback" not in completed.stderr
     assert completed.stderr.count("\n") == 1 and "no VGG-19 weights found" in completed.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 import msgpack
 import pytest
 import zmq
-from daemon_process import REPO, free_port, running_daemon
+from support import REPO, free_port, running_daemon
 
 from painterly_wire import Client, DaemonUnavailable, Progress, ProtocolError
 

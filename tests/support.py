@@ -1,4 +1,5 @@
-"""A real `painterly serve` process on a free loopback port, for the daemon tests."""
+"""What the tests share: the paths of the repo and ../shared, running the real `painterly` CLI, a real
+`painterly serve` process on a free loopback port, waiting for a job's event, and small real images."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from pathlib import Path
 
 from PIL import Image
 
-from painterly_wire import Client, DaemonUnavailable, Pixels
+from painterly_wire import Client, DaemonUnavailable, JobEvent, Pixels
 
 REPO = Path(__file__).resolve().parent.parent
-IMAGES = REPO.parent / "shared" / "images"
-WEIGHTS = REPO.parent / "shared" / "models" / "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
+SHARED = REPO.parent / "shared"
+IMAGES = SHARED / "images"
+WEIGHTS_NAME = "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
+WEIGHTS = SHARED / "models" / WEIGHTS_NAME
+# resolved: the editors' chroot binds need real paths, not a symlinked ../shared
+EDITORS = Path(os.environ.get("EDITORS_DIR", SHARED / "editors")).resolve()
+CLI_TIMEOUT_S = 300
 
 
 def free_port() -> int:
@@ -32,6 +38,19 @@ def free_port() -> int:
 def painterly_command(*arguments: str) -> list[str]:
     """The argv that runs the real `painterly` CLI with this interpreter."""
     return [sys.executable, "-m", "painterly.cli", *arguments]
+
+
+def run_painterly(
+    *arguments: str | Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT_S
+) -> subprocess.CompletedProcess:
+    """Run the real CLI to the end, capturing its text output (environment: `child_environment()` unless given)."""
+    return subprocess.run(
+        painterly_command(*map(str, arguments)),
+        capture_output=True,
+        text=True,
+        env=env if env is not None else child_environment(),
+        timeout=timeout,
+    )
 
 
 def child_environment(**extra: str) -> dict[str, str]:
@@ -68,7 +87,7 @@ class DaemonProcess:
                     client.hello()
                     return
             except DaemonUnavailable:
-                continue
+                time.sleep(0.1)
         raise AssertionError(f"daemon not answering after {timeout_s} s:\n{self.log()}")
 
     def client(self, timeout_s: float = 10.0) -> Client:
@@ -107,3 +126,13 @@ def photo(relative: str, long_side: int = 48, mode: str = "RGB") -> Pixels:
         image = image.convert(mode)
         image.thumbnail((long_side, long_side))
         return Pixels(image.width, image.height, len(image.getbands()), "u8", image.tobytes())
+
+
+def wait_for(client: Client, job_id: str, kind: type, timeout_s: float = 30.0) -> JobEvent:
+    """The first event of a type for a job; AssertionError when none comes in time."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for event in client.events(0.5):
+            if isinstance(event, kind) and event.job == job_id:
+                return event
+    raise AssertionError(f"no {kind.__name__} for job {job_id} within {timeout_s} s")
