@@ -49,18 +49,8 @@ def _stylize_here(args: argparse.Namespace, content_path: Path, style_paths: Seq
     styles = [StyleImage(load_picture(path).rgb, weight) for path, weight in zip(style_paths, weights, strict=True)]
     init_image = load_picture(args.init).rgb if settings.init == "image" else None
     model = load_model(args.weights, args.device)
-    bar = ProgressBar()
-    try:
-        result = stylize(
-            model,
-            content.rgb,
-            styles,
-            settings,
-            on_progress=lambda p: bar.update(p.step, p.total, p.cost, p.elapsed_s),
-            init_image=init_image,
-        )
-    finally:
-        bar.close()
+    with ProgressBar() as bar:
+        result = stylize(model, content.rgb, styles, settings, on_progress=bar.show, init_image=init_image)
     width, height = result.image.shape[2], result.image.shape[1]
     alpha = None if content.alpha is None else resize(content.alpha, width, height)
     _write_outputs(Picture(result.image, alpha), args.output, result.report, args.report)
@@ -82,18 +72,8 @@ def _stylize_via_daemon(args: argparse.Namespace) -> int:
     styles = [StyleSpec(weight, pixels=wire_pixels(path)) for path, weight in zip(args.styles, weights, strict=True)]
     params = {"preset": args.preset, **job_overrides(args, max(content.width, content.height))}
     init = wire_pixels(args.init) if params["init"] == "image" else None
-    bar = ProgressBar()
-    try:
-        with client_for(args) as client:
-            result = client.stylize(
-                content,
-                styles,
-                params,
-                on_progress=lambda p: bar.update(p.step, p.total, p.cost, p.elapsed_s),
-                init=init,
-            )
-    finally:
-        bar.close()
+    with ProgressBar() as bar, client_for(args) as client:
+        result = client.stylize(content, styles, params, on_progress=bar.show, init=init)
     image = result.image
     _write_outputs(picture_of(image), args.output, result.report, args.report)
     _say_written(args.output, image.width, image.height, result.report, f", via {args.endpoint}")
