@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and run the whole test suite: torch (CPU build) if missing, the project with its test
-# extras, real Krita and GIMP 3 from ../shared/editors (needs root), then pytest. Extra arguments go to pytest.
+# extras, real Krita and GIMP 3 from ../shared/editors (needs root), then ruff, the clean-install check of the wheel
+# (scripts/check_clean_install.sh) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -29,4 +30,5 @@ else
 fi
 
 "$python" -m ruff check .
+PYTHON=$python scripts/check_clean_install.sh
 exec "$python" -m pytest "$@"

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
+from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly-gimp"
-PLUGIN_SOURCE = Path(__file__).resolve().parents[3] / "plugin_gimp" / PLUGIN_NAME
 GIMP_PROGRAMS = ("gimp-3.0", "gimp-console-3.0")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Linux GIMP 3 packages run Python plug-ins with the system python3
 
@@ -70,8 +70,7 @@ def install(args: argparse.Namespace) -> str:
             "cannot tell which Python your GIMP 3 runs plug-ins with; pass --python-version (e.g. 3.13 for "
             "Debian 13 / Ubuntu 25.04 packages; in GIMP, Filters > Development > Python-Fu > Console shows it)"
         )
-    if not (PLUGIN_SOURCE / f"{PLUGIN_NAME}.py").is_file():
-        raise InstallError(f"the GIMP plug-in sources are missing from {PLUGIN_SOURCE}")
+    source = plugin_source("gimp", f"{PLUGIN_NAME}/{PLUGIN_NAME}.py") / PLUGIN_NAME
     replaced = _uninstall_existing(plugins)
     target = plugins / PLUGIN_NAME
     if target.exists():
@@ -79,7 +78,7 @@ def install(args: argparse.Namespace) -> str:
     manifest = Manifest("gimp")
     try:
         manifest.make_folders(plugins)
-        manifest.copy_tree(PLUGIN_SOURCE, target, shutil.ignore_patterns("__pycache__", "*.pyc", "vendor"))
+        manifest.copy_tree(source, target, shutil.ignore_patterns(*PLUGIN_IGNORE))
         entry = target / f"{PLUGIN_NAME}.py"
         entry.chmod(entry.stat().st_mode | 0o111)
         vendor_runtime(target, target_python, manifest, platform_tags(), args.wheels)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
+from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly_krita"
-PLUGIN_SOURCE = Path(__file__).resolve().parents[3] / "plugin_krita"
 OFFICIAL_BUILDS_PYTHON = "3.10"
 MACOS_PYTHON_FRAMEWORK = "/Applications/krita.app/Contents/Frameworks/Python.framework/Versions"
 _PYKRITA_LIBRARY = re.compile(rb"libpython(3\.\d+)")
@@ -103,13 +103,12 @@ def install(args: argparse.Namespace) -> str:
             "cannot find Krita's Python version; pass --python-version "
             f"(Krita's official Windows, macOS and AppImage builds use {OFFICIAL_BUILDS_PYTHON})"
         )
-    if not (PLUGIN_SOURCE / f"{PLUGIN_NAME}.desktop").is_file():
-        raise InstallError(f"the Krita plugin sources are missing from {PLUGIN_SOURCE}")
+    source = plugin_source("krita", f"{PLUGIN_NAME}.desktop")
     pykrita = resources / "pykrita"
     replaced = _uninstall_existing(pykrita)
     manifest = Manifest("krita")
     try:
-        _place_plugin(pykrita, manifest)
+        _place_plugin(source, pykrita, manifest)
         vendor_runtime(pykrita / PLUGIN_NAME, target_python, manifest, platform_tags(), args.wheels)
         setting = {"file": str(kritarc), "section": "python", "key": f"enable_{PLUGIN_NAME}"}
         setting["file_existed"] = kritarc.exists()
@@ -161,14 +160,14 @@ def set_ini_value(path: Path, section: str, key: str, value: str | None) -> str 
     return previous
 
 
-def _place_plugin(pykrita: Path, manifest: Manifest) -> None:
+def _place_plugin(source: Path, pykrita: Path, manifest: Manifest) -> None:
     """Copy the .desktop file and the package; refuse to overwrite what some other install put there."""
     package = pykrita / PLUGIN_NAME
     if package.exists():
         raise InstallError(f"{package} exists but was not installed by `painterly install krita`; move it away first")
     manifest.make_folders(pykrita)
-    manifest.copy_file(PLUGIN_SOURCE / f"{PLUGIN_NAME}.desktop", pykrita / f"{PLUGIN_NAME}.desktop")
-    manifest.copy_tree(PLUGIN_SOURCE / PLUGIN_NAME, package, shutil.ignore_patterns("__pycache__", "*.pyc", "vendor"))
+    manifest.copy_file(source / f"{PLUGIN_NAME}.desktop", pykrita / f"{PLUGIN_NAME}.desktop")
+    manifest.copy_tree(source / PLUGIN_NAME, package, shutil.ignore_patterns(*PLUGIN_IGNORE))
 
 
 def _uninstall_existing(pykrita: Path) -> bool:
