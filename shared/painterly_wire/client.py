@@ -17,10 +17,12 @@ import zmq
 
 from painterly_wire.curve import ClientKeys
 from painterly_wire.errors import DaemonUnavailable, JobCancelled, JobFailed, PainterlyError, ProtocolError
+from painterly_wire.job_follower import JobFollower
 from painterly_wire.messages import (
     DEFAULT_ENDPOINT,
     MAX_IMAGE_BYTES,
     MAX_REPLY_FRAMES,
+    PROTOCOL_ERROR_CODES,
     REPLY_TYPES,
     STYLE_ENTRY_FIELDS,
     Message,
@@ -34,7 +36,6 @@ from painterly_wire.pixels import Pixels
 from painterly_wire.records import JOB_EVENTS, Accepted, Cancelled, Failed, JobEvent, Progress, Result
 
 CLOSE_LINGER_MS = 500
-PROTOCOL_CODES = ("bad_message", "version_mismatch", "unknown_type", "missing_field", "bad_field")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,9 @@ class Client:
         id the daemon does not know (never submitted there, or its result expired)."""
         reply = self._request({"type": "fetch", "job": job_id}, ("result", "accepted", "cancelled"))
         record = JOB_EVENTS[reply.type].from_message(reply)
-        return self._outcome(record) if isinstance(record, Cancelled) else record
+        if isinstance(record, Cancelled):
+            raise JobCancelled("cancelled", record.reason)
+        return record
 
     def events(self, timeout_s: float = 0) -> list[JobEvent]:
         """Every record waiting now; with a timeout, first wait that long for at least one."""
@@ -191,32 +194,25 @@ class Client:
             raise
 
     def wait(self, job_id: str, on_progress: Callable[[Progress], None] | None = None) -> Result:
-        """Wait for a job to end. Every timeout_s without news it asks the daemon about the job (fetch), so a
-        dead daemon raises DaemonUnavailable and an outcome missed in transit is fetched. Events of other
-        jobs stay for events()."""
+        """Wait for a job to end, followed by a JobFollower: every timeout_s without news it asks the daemon about
+        the job (fetch), so a dead daemon raises DaemonUnavailable and an outcome missed in transit is fetched.
+        Events of other jobs stay for events()."""
+        follower = JobFollower(job_id, self.endpoint, quiet_s=self.timeout_s, check_timeout_s=self.timeout_s)
         kept: list[JobEvent] = []
         try:
-            while True:
-                events = self.events(self.timeout_s) or [self.fetch(job_id)]
-                for index, event in enumerate(events):
-                    if event.job != job_id:
-                        kept.append(event)
-                    elif isinstance(event, (Result, Failed, Cancelled)):
-                        kept += events[index + 1 :]
-                        return self._outcome(event)
-                    elif isinstance(event, Progress) and on_progress is not None:
-                        on_progress(event)
+            while follower.end is None:
+                events = self.events(follower.seconds_to_check())
+                kept += [event for event in events if event.job != job_id]
+                for progress in follower.follow(events):
+                    if on_progress is not None:
+                        on_progress(progress)
+                if follower.end is None and follower.seconds_to_check() == 0:
+                    follower.check(self)
         finally:
             self._waiting = kept + self._waiting
-
-    @staticmethod
-    def _outcome(event: Result | Failed | Cancelled) -> Result:
-        """A job's Result, or the exception its Failed or Cancelled record stands for."""
-        if isinstance(event, Failed):
-            raise JobFailed(event.code, event.message)
-        if isinstance(event, Cancelled):
-            raise JobCancelled("cancelled", event.reason)
-        return event
+        if follower.end.error is not None:
+            raise follower.end.error
+        return follower.end.result
 
     def _request(self, header: dict[str, Any], replies: tuple[str, ...], frames: Sequence[Any] = ()) -> Message:
         """Send a request and wait for its reply, keeping every other record for events()."""
@@ -243,7 +239,7 @@ class Client:
                     self._waiting.append(event)
             elif message.type == "error":
                 code, text = message.header["code"], message.header["message"]
-                raise (ProtocolError if code in PROTOCOL_CODES else JobFailed)(code, text)
+                raise (ProtocolError if code in PROTOCOL_ERROR_CODES else JobFailed)(code, text)
             elif message.type in replies:
                 return message
             else:

@@ -95,6 +95,9 @@ ERROR_CODES = (
     "engine_failed",  # the engine raised while running the job
     "internal_error",  # a bug in the daemon; it keeps serving and logs the details
 )
+# The codes of a message that broke the protocol itself (the first five above); a client raises ProtocolError for
+# them and JobFailed for the others.
+PROTOCOL_ERROR_CODES = ERROR_CODES[: ERROR_CODES.index("bad_field") + 1]
 
 
 @dataclass(frozen=True)
