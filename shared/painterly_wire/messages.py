@@ -7,6 +7,7 @@ daemon and every client, so both sides agree on limits, field types and error co
 from __future__ import annotations
 
 import os
+import reprlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -130,22 +131,28 @@ def describe_pixels(pixels: Pixels, frame: int) -> dict[str, Any]:
     }
 
 
-def decode(parts: Sequence[Any], allowed_types: Sequence[str], max_frames: int) -> Message:
-    """Check a received multipart and return it as a Message; ProtocolError(code) says what is wrong."""
+def decode(
+    parts: Sequence[Any], allowed_types: Sequence[str], max_frames: int, frame_count: int | None = None
+) -> Message:
+    """Check a received multipart and return it as a Message; ProtocolError(code) says what is wrong.
+
+    `frame_count` is the message's length when the receiver kept only its first frames (default: len(parts)).
+    """
     if not parts:
         raise ProtocolError("bad_message", "empty message")
-    if len(parts) > max_frames:
-        raise ProtocolError("too_large", f"{len(parts)} frames; at most {max_frames} are allowed")
-    header = unpack_header(bytes(parts[0]))
+    count = len(parts) if frame_count is None else frame_count
+    if count > max_frames:
+        raise ProtocolError("too_large", f"{count} frames; at most {max_frames} are allowed")
+    header = unpack_header(parts[0])
     version = header.get("v")
     if version != PROTOCOL_VERSION:
         raise ProtocolError(
             "version_mismatch",
-            f"protocol version {version!r} is not supported; this side speaks version {PROTOCOL_VERSION}",
+            f"protocol version {shown(version)} is not supported; this side speaks version {PROTOCOL_VERSION}",
         )
     kind = header.get("type")
-    if kind not in allowed_types:
-        raise ProtocolError("unknown_type", f"message type {kind!r} is not one of {', '.join(allowed_types)}")
+    if not isinstance(kind, str) or kind not in allowed_types:
+        raise ProtocolError("unknown_type", f"message type {shown(kind)} is not one of {', '.join(allowed_types)}")
     check_fields(header, REQUIRED_FIELDS[kind], kind)
     return Message(kind, header, parts[1:])
 
@@ -153,7 +160,7 @@ def decode(parts: Sequence[Any], allowed_types: Sequence[str], max_frames: int) 
 def request_number(parts: Sequence[Any]) -> int | None:
     """The `req` of a message that failed its checks, if one can be read, so the error reply finds its request."""
     try:
-        return read_req(unpack_header(bytes(parts[0]))) if parts else None
+        return read_req(unpack_header(parts[0])) if parts else None
     except ProtocolError:
         return None
 
@@ -164,10 +171,33 @@ def read_req(header: dict[str, Any]) -> int | None:
     return req if isinstance(req, int) and not isinstance(req, bool) else None
 
 
-def unpack_header(raw: bytes) -> dict[str, Any]:
-    """The header map of a first frame; ProtocolError for anything that is not a small msgpack map."""
-    if len(raw) > MAX_HEADER_BYTES:
-        raise ProtocolError("too_large", f"header of {len(raw)} bytes; at most {MAX_HEADER_BYTES} allowed")
+def read_job(header: dict[str, Any]) -> str | None:
+    """The job id in a header, or None when it has none (or something that is not a string)."""
+    job = header.get("job")
+    return job if isinstance(job, str) else None
+
+
+def shown(value: Any) -> str:
+    """A peer-sent value for a message to people: a repr bounded in depth and length (never a deep recursion)."""
+    return _SHOWN.repr(value)
+
+
+def _short_repr() -> reprlib.Repr:
+    short = reprlib.Repr()  # attributes, not keywords: Python 3.10 and 3.11 have no Repr(maxlevel=...)
+    short.maxlevel, short.maxlist, short.maxdict = 2, 4, 4
+    short.maxstring = short.maxother = 48
+    return short
+
+
+_SHOWN = _short_repr()
+
+
+def unpack_header(raw: Any) -> dict[str, Any]:
+    """The header map of a first frame (any bytes-like object, sized before it is read or copied); ProtocolError
+    for anything that is not a small msgpack map."""
+    size = memoryview(raw).nbytes
+    if size > MAX_HEADER_BYTES:
+        raise ProtocolError("too_large", f"header of {size} bytes; at most {MAX_HEADER_BYTES} allowed")
     try:
         header = msgpack.unpackb(raw, raw=False, strict_map_key=True)
     except (ValueError, TypeError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError) as error:
@@ -198,11 +228,11 @@ def pixels_from_descriptor(descriptor: Any, frames: Sequence[Any], field: str) -
         raise ProtocolError("too_large", f"{field} is {width}x{height}; each side must be 1 to {MAX_SIDE}")
     if CHANNEL_ORDERS.get(channels) != descriptor["order"]:
         raise ProtocolError(
-            "bad_image", f"{field}: {channels} channels with order {descriptor['order']!r} is not supported"
+            "bad_image", f"{field}: {channels} channels with order {shown(descriptor['order'])} is not supported"
         )
     dtype = descriptor["dtype"]
     if dtype not in BYTES_PER_SAMPLE:
-        raise ProtocolError("bad_image", f"{field}: dtype {dtype!r} is not one of {', '.join(BYTES_PER_SAMPLE)}")
+        raise ProtocolError("bad_image", f"{field}: dtype {shown(dtype)} is not one of {', '.join(BYTES_PER_SAMPLE)}")
     if width * height * channels * BYTES_PER_SAMPLE[dtype] > MAX_IMAGE_BYTES:
         raise ProtocolError("too_large", f"{field} is larger than {MAX_IMAGE_BYTES >> 20} MiB")
     index = descriptor["frame"]

@@ -8,6 +8,7 @@ content held at conv4_2 (Gatys et al.) strongly enough that the subject stays re
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ KEEP_CHOICES = ("best", "last")
 
 
 MAX_JOB_SIDE = 4096  # VGG-19 at 4096x4096 already needs tens of GB of activations
+MAX_SCALES = 8  # coarse-to-fine scales of one job
+MAX_TOTAL_STEPS = 100_000  # optimiser steps of one job over all its scales
 
 
 class SettingError(ValueError):
@@ -100,17 +103,34 @@ PRESET_NAMES = tuple(PRESETS)
 def _layers(value: Any, field: str) -> Layers:
     pairs = value.items() if isinstance(value, Mapping) else value
     try:
-        layers = tuple((str(name), float(weight)) for name, weight in pairs)
+        layers = tuple((_layer_name(name), float(weight)) for name, weight in pairs)
     except (TypeError, ValueError):
         raise SettingError(f"{field} must map layer names to weights, e.g. {{'conv4_2': 1.0}}") from None
     for name, weight in layers:
         if name not in LAYER_NAMES:
-            raise SettingError(f"{field}: unknown layer {name!r}; layers are {', '.join(LAYER_NAMES)}")
-        if weight < 0:
-            raise SettingError(f"{field}: weight of {name} must not be negative")
+            raise SettingError(f"{field}: unknown layer {name[:40]!r}; layers are {', '.join(LAYER_NAMES)}")
+        if not 0 <= weight < math.inf:
+            raise SettingError(f"{field}: weight of {name} must be a finite number >= 0")
     if not layers:
         raise SettingError(f"{field} must name at least one layer")
     return layers
+
+
+def _layer_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise TypeError("a layer name is a string")
+    return name
+
+
+def _scales(value: Any) -> tuple[float, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise TypeError("scales is a list of numbers")
+    return tuple(float(scale) for scale in value)
+
+
+def total_steps(settings: Settings) -> int:
+    """Optimiser steps a job runs at most: the final scale's iterations plus the coarse ones of every other."""
+    return settings.iterations + settings.coarse_iterations * (len(settings.scales) - 1)
 
 
 def _check(settings: Settings) -> Settings:
@@ -133,11 +153,18 @@ def _check(settings: Settings) -> Settings:
         problems.append("seed must be between 0 and 2**63 - 1")
     if not settings.scales or any(not 0 < s <= 1 for s in settings.scales) or settings.scales[-1] != 1.0:
         problems.append("scales must be fractions in (0, 1] ending with 1.0")
+    if len(settings.scales) > MAX_SCALES:
+        problems.append(f"scales may list at most {MAX_SCALES} scales, not {len(settings.scales)}")
+    elif total_steps(settings) > MAX_TOTAL_STEPS:
+        problems.append(
+            f"iterations + coarse_iterations per coarse scale come to {total_steps(settings)} steps; "
+            f"at most {MAX_TOTAL_STEPS} are allowed"
+        )
     if not 0.05 <= settings.style_scale <= 4:
         problems.append("style_scale must be between 0.05 and 4")
     for name in ("learning_rate", "content_weight", "style_weight", "tv_weight", "init_noise"):
-        if not getattr(settings, name) >= 0:
-            problems.append(f"{name} must not be negative")
+        if not 0 <= getattr(settings, name) < math.inf:
+            problems.append(f"{name} must be a finite number >= 0")
     if problems:
         raise SettingError("; ".join(problems))
     return settings
@@ -146,11 +173,20 @@ def _check(settings: Settings) -> Settings:
 _CONVERTERS = {
     "content_layers": lambda v: _layers(v, "content_layers"),
     "style_layers": lambda v: _layers(v, "style_layers"),
-    "scales": lambda v: tuple(float(s) for s in v),
+    "scales": _scales,
     "seed": lambda v: None if v is None else int(v),
     "preserve_colors": lambda v: v if isinstance(v, bool) else _not_bool(),
     "measure_costs": lambda v: v if isinstance(v, bool) else _not_bool(),
 }
+
+
+def _kind_of(value: Any) -> str:
+    """A value described without printing it whole (a client may send a megabyte, or a list 1,000 deep)."""
+    if isinstance(value, (bool, int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value[:40])
+    return f"a {type(value).__name__}"
 
 
 def _not_bool() -> bool:
@@ -159,14 +195,15 @@ def _not_bool() -> bool:
 
 def settings_for(preset: str = "quality", overrides: Mapping[str, Any] | None = None) -> Settings:
     """A preset with some fields overridden; ValueError names any unknown field or bad value."""
-    if preset not in PRESETS:
-        raise SettingError(f"unknown preset {preset!r}: choose one of {', '.join(PRESET_NAMES)}")
+    if not isinstance(preset, str) or preset not in PRESETS:
+        shown = f"{preset[:40]!r}" if isinstance(preset, str) else f"of type {type(preset).__name__}"
+        raise SettingError(f"unknown preset {shown}: choose one of {', '.join(PRESET_NAMES)}")
     base = PRESETS[preset]
     fields = {f.name for f in dataclasses.fields(Settings)} - {"preset"}
     changes: dict[str, Any] = {}
     for name, value in (overrides or {}).items():
         if name not in fields:
-            raise SettingError(f"unknown setting {name!r}")
+            raise SettingError(f"unknown setting {str(name)[:40]!r}")
         if value is None and name != "seed":
             continue
         current = getattr(base, name)
@@ -181,10 +218,12 @@ def settings_for(preset: str = "quality", overrides: Mapping[str, Any] | None = 
                 changes[name] = int(value)
             elif isinstance(current, float):
                 changes[name] = float(value)
+            elif isinstance(value, str):
+                changes[name] = value
             else:
-                changes[name] = str(value)
+                raise TypeError
         except SettingError:
             raise
         except (TypeError, ValueError, OverflowError):
-            raise SettingError(f"setting {name!r} has an invalid value {value!r}") from None
+            raise SettingError(f"setting {name!r} has an invalid value ({_kind_of(value)})") from None
     return _check(dataclasses.replace(base, **changes))

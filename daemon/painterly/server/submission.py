@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+import numpy as np
 
 from painterly.engine.presets import Settings, settings_for
 from painterly.server.job_queue import Job
 from painterly.server.style_library import StyleLibrary
-from painterly_wire import ProtocolError, StyleSpec
-from painterly_wire.messages import MAX_STYLES, Message, check_fields
+from painterly_wire import Pixels, ProtocolError, StyleSpec
+from painterly_wire.messages import MAX_STYLES, Message, check_fields, shown
 
 DEFAULT_PRESET = "quality"
 
@@ -16,16 +19,16 @@ DEFAULT_PRESET = "quality"
 def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> Job:
     """The Job a submit message asks for; ProtocolError (code bad_field, bad_image, unknown_style, bad_params)."""
     header = message.header
-    content = message.pixels(header["content"], "content")
+    content = finite_pixels(message, header["content"], "content")
     raw_styles = header["styles"]
     if not 1 <= len(raw_styles) <= MAX_STYLES:
         raise ProtocolError("bad_field", f"a job needs 1 to {MAX_STYLES} styles, not {len(raw_styles)}")
     styles = [style_spec(message, raw, f"styles[{index}]", library) for index, raw in enumerate(raw_styles)]
-    if sum(style.weight for style in styles) <= 0:
-        raise ProtocolError("bad_field", "the style weights add up to zero")
+    if not 0 < sum(style.weight for style in styles) < math.inf:
+        raise ProtocolError("bad_field", "the style weights must add up to a finite number above zero")
     settings = settings_from_params(header["params"])
     init = header.get("init_image")
-    init_image = None if init is None else message.pixels(init, "init_image")
+    init_image = None if init is None else finite_pixels(message, init, "init_image")
     if (settings.init == "image") != (init_image is not None):
         raise ProtocolError("bad_params", "init 'image' and an init_image go together; send both or neither")
     return Job(lane=sender, owner=sender, content=content, styles=styles, settings=settings, init_image=init_image)
@@ -42,11 +45,20 @@ def style_spec(message: Message, raw: Any, where: str, library: StyleLibrary) ->
     if "library" in raw:
         check_fields(raw, {"library": (str,)}, where)
         if library.path_of(raw["library"]) is None:
-            raise ProtocolError("unknown_style", f"the style library has no style named {raw['library']!r}")
+            raise ProtocolError("unknown_style", f"the style library has no style named {shown(raw['library'])}")
         return StyleSpec(weight, library=raw["library"])
     if "image" not in raw:
         raise ProtocolError("missing_field", f"{where} needs the field 'image' or 'library'")
-    return StyleSpec(weight, pixels=message.pixels(raw["image"], f"{where}.image"))
+    return StyleSpec(weight, pixels=finite_pixels(message, raw["image"], f"{where}.image"))
+
+
+def finite_pixels(message: Message, descriptor: Any, field: str) -> Pixels:
+    """The image a descriptor points at; bad_image when f32 samples hold NaN or infinity (the engine would turn
+    the whole result into NaN). A float64 sum of f32 samples cannot overflow, so it is finite iff every sample is."""
+    pixels = message.pixels(descriptor, field)
+    if pixels.dtype == "f32" and not math.isfinite(np.sum(np.frombuffer(pixels.data, "<f4"), dtype=np.float64)):
+        raise ProtocolError("bad_image", f"{field} holds samples that are NaN or infinite; f32 samples run 0 to 1")
+    return pixels
 
 
 def settings_from_params(params: dict[str, Any]) -> Settings:
