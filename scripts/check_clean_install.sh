@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The package on its own, as `pip install painterly` gives it: build the wheel, check that it carries every file of
 # the checkout's packages and plugins, install it into a fresh virtual environment without system site packages
-# (torch 2.13.0, the CPU build, first), then run `painterly demo --preset fast` and `painterly install krita|gimp`
-# into temporary folders, away from the checkout. A dependency the code needs but the wheel does not declare fails
-# here. Weights: PAINTERLY_WEIGHTS, else ../shared/models beside this repo when present, else the download.
+# (torch 2.13.0, the CPU build, first), then, away from the checkout, run `painterly demo --preset fast`, run
+# `painterly install krita|gimp` into temporary folders and start a daemon with the start command they recorded.
+# A dependency the code needs but the wheel does not declare fails here. Weights: PAINTERLY_WEIGHTS, else
+# ../shared/models beside this repo when present, else the download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -38,4 +39,24 @@ test -s demo.png
 test -f krita/pykrita/painterly_krita/vendor/painterly_wire/client.py
 "$painterly" install gimp --plugin-dir gimp-plug-ins --python-version 3.13
 test -x gimp-plug-ins/painterly-gimp/painterly-gimp.py
+# The start command the installers recorded is this venv's painterly by absolute path: it starts a daemon that
+# answers, with a PATH (like an editor's) that does not lead to the venv.
+PATH=/usr/bin:/bin "$work/venv/bin/python" -c '
+import socket, sys
+from pathlib import Path
+from painterly_wire.daemon_start import start_daemon, wait_for_daemon
+from painterly_wire.install_record import recorded_start_command
+command = recorded_start_command(Path("gimp-plug-ins/painterly-gimp"))
+assert command == f"{sys.argv[1]} serve", command
+assert recorded_start_command(Path("krita/pykrita/painterly_krita")) == command
+with socket.socket() as probe:
+    probe.bind(("127.0.0.1", 0))
+    endpoint = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+started = start_daemon(command, endpoint)
+try:
+    print("the recorded start command started a daemon:", wait_for_daemon(endpoint, 60, started)["version"])
+finally:
+    started.process.terminate()
+    started.process.wait(30)
+' "$painterly"
 echo "check_clean_install: the wheel installs, runs the demo and installs both plugins ($((SECONDS - started)) s)"

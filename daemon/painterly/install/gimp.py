@@ -13,6 +13,7 @@ from pathlib import Path
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
 from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
+from painterly.install.start_command import record_start_command
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly-gimp"
@@ -82,14 +83,15 @@ def install(args: argparse.Namespace) -> str:
         entry = target / f"{PLUGIN_NAME}.py"
         entry.chmod(entry.stat().st_mode | 0o111)
         vendor_runtime(target, target_python, manifest, platform_tags(), args.wheels)
+        start_command = record_start_command(target, manifest)
         manifest.save(target / MANIFEST_NAME)
     except BaseException:
         manifest.remove_paths()
         raise
     verb = "updated" if replaced else "installed"
     return (
-        f"{verb} the GIMP plug-in in {target} (packages for Python {target_python}); restart GIMP, then use "
-        "Filters > Artistic > Neural Style Transfer"
+        f"{verb} the GIMP plug-in in {target} (packages for Python {target_python}), daemon start command "
+        f"{start_command}; restart GIMP, then use Filters > Artistic > Neural Style Transfer"
     )
 
 

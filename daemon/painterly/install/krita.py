@@ -13,6 +13,7 @@ from pathlib import Path
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
 from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
+from painterly.install.start_command import record_start_command
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly_krita"
@@ -110,6 +111,7 @@ def install(args: argparse.Namespace) -> str:
     try:
         _place_plugin(source, pykrita, manifest)
         vendor_runtime(pykrita / PLUGIN_NAME, target_python, manifest, platform_tags(), args.wheels)
+        start_command = record_start_command(pykrita / PLUGIN_NAME, manifest)
         setting = {"file": str(kritarc), "section": "python", "key": f"enable_{PLUGIN_NAME}"}
         setting["file_existed"] = kritarc.exists()
         setting["previous"] = set_ini_value(kritarc, "python", setting["key"], "true")
@@ -121,7 +123,8 @@ def install(args: argparse.Namespace) -> str:
     verb = "updated" if replaced else "installed"
     return (
         f"{verb} the Krita plugin in {pykrita / PLUGIN_NAME} (packages for Python {target_python}), "
-        f"enabled in {kritarc}; restart Krita, then use Filters > Artistic > Neural Style Transfer"
+        f"enabled in {kritarc}, daemon start command {start_command}; restart Krita, then use "
+        "Filters > Artistic > Neural Style Transfer"
     )
 
 
