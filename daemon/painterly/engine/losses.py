@@ -14,25 +14,46 @@ from __future__ import annotations
 import torch
 
 
+def gram_sum(activations: torch.Tensor) -> torch.Tensor:
+    """Sum over positions of a a^T, (nC, nC), of one (1, nC, nH, nW) activation map, in float32.
+
+    Sums of disjoint parts of a map add up to the whole map's sum: this is what lets Grams be computed by tiles.
+    """
+    channels = activations.shape[1]
+    flat = activations.float().reshape(channels, -1)
+    return flat @ flat.T
+
+
 def gram(activations: torch.Tensor) -> torch.Tensor:
     """Gram matrix per position, (nC, nC), of one (1, nC, nH, nW) activation map, in float32."""
-    _, channels, height, width = activations.shape
-    flat = activations.float().reshape(channels, height * width)
-    return flat @ flat.T / (height * width)
+    return gram_sum(activations) / (activations.shape[2] * activations.shape[3])
 
 
-def content_cost(target: torch.Tensor, generated: torch.Tensor) -> torch.Tensor:
-    """J_c = 1/(4 nH nW nC) * sum (a(C) - a(G))^2."""
+def content_cost(target: torch.Tensor, generated: torch.Tensor, count: int | None = None) -> torch.Tensor:
+    """J_c = 1/(4 nH nW nC) * sum (a(C) - a(G))^2; `count` = nH nW nC of the whole map when these are a part of it."""
     difference = target.float() - generated.float()
-    return difference.pow(2).sum() / (4 * difference.numel())
+    return difference.pow(2).sum() / (4 * (count or difference.numel()))
+
+
+def gram_distance(target_gram: torch.Tensor, generated_gram: torch.Tensor) -> torch.Tensor:
+    """J_s for one layer from two per-position Grams (the (nH nW)^2 of the formula cancels against their scale)."""
+    channels = target_gram.shape[0]
+    return (target_gram - generated_gram).pow(2).sum() / (4 * channels**2)
 
 
 def style_cost(target_gram: torch.Tensor, generated: torch.Tensor) -> torch.Tensor:
     """J_s for one layer, given the style's per-position Gram and the generated image's activations."""
-    channels = generated.shape[1]
-    # With per-position Grams the (nH nW)^2 of the formula cancels against the Grams' own scale.
-    difference = target_gram - gram(generated)
-    return difference.pow(2).sum() / (4 * channels**2)
+    return gram_distance(target_gram, gram(generated))
+
+
+def style_gradient_term(residual: torch.Tensor, activations: torch.Tensor, positions: int) -> torch.Tensor:
+    """A term whose gradient in `activations` (part of a map of `positions` positions) is J_s's.
+
+    With R = Gram(G) - Gram(S) of the whole map held fixed, dJ_s/da = R a / (nH nW nC^2) at every position, which is
+    the gradient of <R, gram_sum(part)> / (2 nH nW nC^2).
+    """
+    channels = residual.shape[0]
+    return (residual * gram_sum(activations)).sum() / (2 * positions * channels**2)
 
 
 def total_variation(image: torch.Tensor) -> torch.Tensor:

@@ -8,11 +8,31 @@ from dataclasses import dataclass
 import torch
 
 from painterly.engine.images import fit_long_side, resize
-from painterly.engine.losses import content_cost, gram, style_cost, total_variation
+from painterly.engine.losses import content_cost, gram_distance, style_cost, style_gradient_term, total_variation
 from painterly.engine.model import StyleModel
-from painterly.engine.presets import SEED_ALPHA, SEED_BETA, SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, Layers
+from painterly.engine.presets import (
+    SEED_ALPHA,
+    SEED_BETA,
+    SEED_CONTENT_LAYERS,
+    SEED_STYLE_LAYERS,
+    Layers,
+    Settings,
+)
+from painterly.engine.tiling import (
+    GRID,
+    Features,
+    Tile,
+    feature_maps,
+    gradient_by_tiles,
+    gram_sums,
+    halo,
+    positions,
+    tile_grid,
+)
+from painterly.engine.vgg import layer_scale
 
-MIN_SIDE = 16  # VGG-19 pools four times before conv5_1: 16 px become 1
+MIN_SIDE = GRID  # VGG-19 pools four times before conv5_1: 16 px become 1
+UNTILED = 1 << 30  # a tile side no image reaches
 
 
 @dataclass(frozen=True)
@@ -33,47 +53,132 @@ class Targets:
 
 @dataclass(frozen=True)
 class Objective:
+    """J = alpha J_content + beta J_style (+ TV) over given layers, and how VGG computes them (pooling, padding)."""
+
     content_layers: Layers
     style_layers: Layers
     alpha: float
     beta: float
     tv_weight: float = 0.0
     pooling: str = "max"
+    padding: str = "zeros"
+
+    @classmethod
+    def of(cls, settings: Settings) -> Objective:
+        """The objective a job's settings ask for."""
+        return cls(
+            settings.content_layers,
+            settings.style_layers,
+            settings.content_weight,
+            settings.style_weight,
+            settings.tv_weight,
+            settings.pooling,
+            settings.padding,
+        )
 
     @property
     def layers(self) -> set[str]:
+        """Every layer the objective reads."""
         return {name for name, _ in self.content_layers + self.style_layers}
 
+    @property
+    def halo(self) -> int:
+        """Overlap of tiles (px) that makes tiled activations exact at these layers."""
+        return halo(self.layers)
+
+    def tiles(self, width: int, height: int, tile: int) -> list[Tile]:
+        """Tiles of at most `tile` px a side (interior) covering a width x height image."""
+        return tile_grid(width, height, tile, self.halo)
+
+    def _features(self, model: StyleModel, exact: bool) -> Features:
+        return lambda images, layers: model.features(images, layers, exact, self.pooling, self.padding)
+
     def targets(
-        self, model: StyleModel, content: torch.Tensor, styles: Sequence[StyleImage], style_scale: float, exact: bool
+        self,
+        model: StyleModel,
+        content: torch.Tensor,
+        styles: Sequence[StyleImage],
+        style_scale: float,
+        exact: bool,
+        tile: int = UNTILED,
     ) -> Targets:
-        """Content activations of `content` and the weight-blended Grams of the styles at this scale."""
+        """Content activations of `content` and the weight-blended Grams of the styles at this scale, by tiles."""
+        features = self._features(model, exact)
         content_names = {name for name, _ in self.content_layers}
         style_names = {name for name, _ in self.style_layers}
-        with torch.no_grad():
-            content_features = model.features(content[None], content_names, exact, self.pooling)
-            total_weight = sum(style.weight for style in styles)
-            grams: dict[str, torch.Tensor] = {}
-            long_side = max(1, round(max(content.shape[1:]) * style_scale))
-            for style in styles:
-                width, height = style_size(style.image, long_side)
-                features = model.features(resize(style.image, width, height)[None], style_names, exact, self.pooling)
-                for name in style_names:
-                    blended = gram(features[name]) * (style.weight / total_weight)
-                    grams[name] = grams[name] + blended if name in grams else blended
-        return Targets({k: v.float() for k, v in content_features.items()}, grams)
+        height, width = content.shape[1:]
+        content_maps = feature_maps(features, content[None], self.tiles(width, height, tile), content_names)
+        total_weight = sum(style.weight for style in styles)
+        grams: dict[str, torch.Tensor] = {}
+        long_side = max(1, round(max(height, width) * style_scale))
+        for style in styles:
+            style_width, style_height = style_size(style.image, long_side)
+            resized = resize(style.image, style_width, style_height)[None]
+            tiles = self.tiles(style_width, style_height, tile)
+            for name, total in gram_sums(features, resized, tiles, style_names).items():
+                blended = total * (style.weight / total_weight / positions(name, style_width, style_height))
+                grams[name] = grams[name] + blended if name in grams else blended
+        return Targets(content_maps, grams)
 
     def costs(
         self, model: StyleModel, image: torch.Tensor, targets: Targets, exact: bool = False
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(J, J_content, J_style) of an (1, 3, H, W) image; J includes the TV term."""
-        features = model.features(image, self.layers, exact, self.pooling)
+        """(J, J_content, J_style) of an (1, 3, H, W) image in one pass; J includes the TV term."""
+        features = model.features(image, self.layers, exact, self.pooling, self.padding)
         j_content = sum(w * content_cost(targets.content[n], features[n]) for n, w in self.content_layers)
         j_style = sum(w * style_cost(targets.grams[n], features[n]) for n, w in self.style_layers)
         total = self.alpha * j_content + self.beta * j_style
         if self.tv_weight:
             total = total + self.tv_weight * total_variation(image)
         return total, j_content, j_style
+
+    def cost_and_gradient(
+        self, model: StyleModel, image: torch.Tensor, targets: Targets, tile: int = UNTILED, exact: bool = False
+    ) -> tuple[float, torch.Tensor]:
+        """J and dJ/dimage of an (1, 3, H, W) image, by tiles of at most `tile` px when it is larger.
+
+        Tiled: the Grams of the whole image first (a pass without gradients), then per tile a forward and backward
+        pass of the content term at its interior and a style term whose gradient is J_style's given the whole
+        image's residual Gram(G) - Gram(S). Same J and gradient as one pass, up to the order of the sums.
+        """
+        height, width = image.shape[2:]
+        tiles = self.tiles(width, height, tile)
+        pixels = image.detach().requires_grad_(True)
+        if len(tiles) == 1:
+            cost = self.costs(model, pixels, targets, exact)[0]
+            (gradient,) = torch.autograd.grad(cost, pixels)
+            return cost.item(), gradient
+        features = self._features(model, exact)
+        sums = gram_sums(features, pixels, tiles, {name for name, _ in self.style_layers})
+        counts = {name: positions(name, width, height) for name in sums}
+        residuals = {name: sums[name] / counts[name] - targets.grams[name] for name in sums}
+        j_style = sum(w * gram_distance(targets.grams[n], sums[n] / counts[n]) for n, w in self.style_layers)
+        j_content: list[float] = []
+
+        def term(tile: Tile, found: dict[str, torch.Tensor]) -> torch.Tensor:
+            content = sum(
+                w
+                * content_cost(
+                    tile.interior_in(targets.content[n], layer_scale(n)),
+                    tile.interior_of(found[n], layer_scale(n)),
+                    targets.content[n].numel(),
+                )
+                for n, w in self.content_layers
+            )
+            style = sum(
+                w * style_gradient_term(residuals[n], tile.interior_of(found[n], layer_scale(n)), counts[n])
+                for n, w in self.style_layers
+            )
+            j_content.append(content.item())
+            return self.alpha * content + self.beta * style
+
+        gradient = gradient_by_tiles(features, pixels, tiles, self.layers, term)
+        total = self.alpha * sum(j_content) + self.beta * j_style.item()
+        if self.tv_weight:
+            smoothness = self.tv_weight * total_variation(pixels)
+            gradient += torch.autograd.grad(smoothness, pixels)[0]
+            total += smoothness.item()
+        return total, gradient
 
 
 SEED_OBJECTIVE = Objective(SEED_CONTENT_LAYERS, SEED_STYLE_LAYERS, SEED_ALPHA, SEED_BETA)
@@ -97,5 +202,3 @@ def seed_costs(
         targets = SEED_OBJECTIVE.targets(model, resize(content, width, height), styles, style_scale, exact=True)
         total, j_content, j_style = SEED_OBJECTIVE.costs(model, saved[None], targets, exact=True)
     return {"J": total.item(), "J_content": j_content.item(), "J_style": j_style.item()}
-
-

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from painterly.engine.vgg import LAYER_NAMES, POOLING_CHOICES
+from painterly.engine.vgg import LAYER_NAMES, PADDING_CHOICES, POOLING_CHOICES
 
 Layers = tuple[tuple[str, float], ...]
 
@@ -56,6 +56,7 @@ class Settings:
     style_scale: float
     preserve_colors: bool
     pooling: str
+    padding: str
     seed: int | None
     keep: str
     measure_costs: bool
@@ -79,6 +80,7 @@ SEED = Settings(
     style_scale=1.0,
     preserve_colors=False,
     pooling="max",
+    padding="zeros",
     seed=None,
     keep="best",
     measure_costs=True,
@@ -147,6 +149,8 @@ def _check(settings: Settings) -> Settings:
         problems.append(f"keep must be one of {', '.join(KEEP_CHOICES)}")
     if settings.pooling not in POOLING_CHOICES:
         problems.append(f"pooling must be one of {', '.join(POOLING_CHOICES)}")
+    if settings.padding not in PADDING_CHOICES:
+        problems.append(f"padding must be one of {', '.join(PADDING_CHOICES)}")
     if not 16 <= settings.size <= MAX_JOB_SIDE:
         problems.append(f"size must be between 16 and {MAX_JOB_SIDE} pixels")
     if settings.seed is not None and not 0 <= settings.seed < 2**63:

@@ -19,6 +19,7 @@ import torch
 from painterly.engine.colour import transfer_luminance
 from painterly.engine.images import ImageError, check_dimensions, fit_long_side, resize
 from painterly.engine.lbfgs import ProjectedLBFGS
+from painterly.engine.memory import JobShape, MemoryPlan, plan_memory
 from painterly.engine.model import StyleModel
 from painterly.engine.objective import MIN_SIDE, Objective, StyleImage, Targets, seed_costs
 from painterly.engine.presets import Settings
@@ -58,6 +59,10 @@ class StepReport:
     cost: float
     elapsed_s: float
     preview: Callable[[int], torch.Tensor]
+    scale: int = 1  # which coarse-to-fine scale runs, 1-based
+    scales: int = 1
+    size: tuple[int, int] = (0, 0)  # (width, height) of that scale
+    work_done: float = 0.0  # fraction of the job's pixel-steps done: an ETA that counts large steps as large
 
 
 @dataclass(frozen=True)
@@ -88,17 +93,34 @@ class _Run:
     model: StyleModel
     objective: Objective
     settings: Settings
-    total: int
+    plan: MemoryPlan
+    sizes: list[tuple[int, int]]
+    steps: list[int]
     on_progress: Callable[[StepReport], None] | None
     cancel: CancelToken
     started: float
     step: int = 0
+    level: int = 0
+    work_done: float = 0.0
 
     def report_step(self, cost: float, image: torch.Tensor) -> None:
         self.step += 1
+        width, height = self.sizes[self.level]
+        total_work = sum(w * h * n for (w, h), n in zip(self.sizes, self.steps, strict=True))
+        self.work_done += width * height / total_work
         if self.on_progress is not None:
             self.on_progress(
-                StepReport(self.step, self.total, cost, time.perf_counter() - self.started, _previewer(image))
+                StepReport(
+                    self.step,
+                    sum(self.steps),
+                    cost,
+                    time.perf_counter() - self.started,
+                    _previewer(image),
+                    self.level + 1,
+                    len(self.sizes),
+                    (width, height),
+                    min(1.0, self.work_done),
+                )
             )
 
 
@@ -111,43 +133,38 @@ def _previewer(image: torch.Tensor) -> Callable[[int], torch.Tensor]:
     return preview
 
 
-def _optimise_adam(
-    run: _Run, image: torch.Tensor, targets: Targets, steps: int, best: _BestIterate | None
-) -> torch.Tensor:
+Evaluate = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
+
+
+def _evaluator(run: _Run, targets: Targets, tile: int, best: _BestIterate | None) -> Evaluate:
+    """J and its gradient of an image (by tiles of `tile` px where it is larger), checking for cancel first."""
+
+    def evaluate(image: torch.Tensor) -> tuple[float, torch.Tensor]:
+        run.cancel.raise_if_cancelled()
+        cost, gradient = run.objective.cost_and_gradient(run.model, image, targets, tile)
+        if best is not None:
+            best.offer(cost, image, run.step + 1)
+        return cost, gradient
+
+    return evaluate
+
+
+def _optimise_adam(run: _Run, image: torch.Tensor, evaluate: Evaluate, steps: int) -> torch.Tensor:
     """The seed recipe's loop: Adam on the pixels, clipped to [0, 1] after every step."""
     pixels = image.clone().requires_grad_(True)
     optimizer = torch.optim.Adam([pixels], lr=run.settings.learning_rate)
     for _ in range(steps):
-        run.cancel.raise_if_cancelled()
-        optimizer.zero_grad(set_to_none=True)
-        cost, _, _ = run.objective.costs(run.model, pixels, targets)
-        cost.backward()
-        value = cost.item()
-        if best is not None:
-            best.offer(value, pixels, run.step + 1)
+        cost, pixels.grad = evaluate(pixels.detach())
         optimizer.step()
         with torch.no_grad():
             pixels.clamp_(0.0, 1.0)
-        run.report_step(value, pixels)
+        run.report_step(cost, pixels)
     return pixels.detach()
 
 
-def _optimise_lbfgs(
-    run: _Run, image: torch.Tensor, targets: Targets, steps: int, best: _BestIterate | None
-) -> torch.Tensor:
+def _optimise_lbfgs(run: _Run, image: torch.Tensor, evaluate: Evaluate, steps: int) -> torch.Tensor:
     """Projected L-BFGS: every image it evaluates is clamped to [0, 1], i.e. exactly what gets saved."""
-
-    def evaluate(candidate: torch.Tensor) -> tuple[float, torch.Tensor]:
-        run.cancel.raise_if_cancelled()
-        pixels = candidate.clone().requires_grad_(True)
-        cost, _, _ = run.objective.costs(run.model, pixels, targets)
-        (gradient,) = torch.autograd.grad(cost, pixels)
-        value = cost.item()
-        if best is not None:
-            best.offer(value, candidate, run.step + 1)
-        return value, gradient
-
-    optimizer = ProjectedLBFGS(image, evaluate)
+    optimizer = ProjectedLBFGS(image, evaluate, history=run.plan.history)
     for _ in range(steps):
         cost = optimizer.step()
         run.report_step(cost, optimizer.image)
@@ -171,8 +188,10 @@ def _initial_image(
     return start.clamp(0.0, 1.0)
 
 
-def _scale_sizes(width: int, height: int, settings: Settings) -> list[tuple[int, int]]:
-    """Sizes of the coarse-to-fine scales; coarse scales too small for VGG's four poolings are skipped."""
+def scale_sizes(content_width: int, content_height: int, settings: Settings) -> list[tuple[int, int]]:
+    """Sizes of a job's coarse-to-fine scales, the output's last; scales too small for VGG's poolings are skipped."""
+    width, height = fit_long_side(content_width, content_height, settings.size)
+    check_dimensions(width, height, "the output")
     if min(width, height) < MIN_SIDE:
         raise ImageError(
             f"the output would be {width}x{height} px; style transfer needs at least {MIN_SIDE} px on the short "
@@ -181,6 +200,26 @@ def _scale_sizes(width: int, height: int, settings: Settings) -> list[tuple[int,
     long_side = max(width, height)
     sizes = [fit_long_side(width, height, round(long_side * scale)) for scale in settings.scales]
     return [size for size in sizes[:-1] if min(size) >= MIN_SIDE] + [sizes[-1]]
+
+
+def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int], input_pixels: int = 0) -> MemoryPlan:
+    """How a job runs inside the model's memory limit (tiles per scale); JobTooLarge before anything runs.
+
+    `content_size` is (width, height); `input_pixels` the pixels of every image the job holds (content, styles,
+    init), which stay in memory while it runs.
+    """
+    sizes = scale_sizes(*content_size, settings)
+    objective = Objective.of(settings)
+    shape = JobShape(
+        layers=frozenset(objective.layers),
+        content_layers=frozenset(name for name, _ in settings.content_layers),
+        conv_bytes=model.compute.conv_dtype.itemsize,
+        padded=settings.padding != "zeros",
+        optimizer=settings.optimizer,
+        input_pixels=input_pixels,
+        style_side=round(max(sizes[-1]) * settings.style_scale),
+    )
+    return plan_memory(shape, sizes, model.memory_limit)
 
 
 def stylize(
@@ -195,47 +234,44 @@ def stylize(
 ) -> StyleResult:
     """Render `content` (3, H, W) in the blended style of `styles`; see Settings for every knob.
 
-    Raises CancelledError if `cancel` is set, ValueError for unusable inputs.
+    Images larger than the memory plan's tile are optimised by tiles, with the same cost and gradient.
+    Raises CancelledError if `cancel` is set, JobTooLarge when the job cannot fit the model's memory limit,
+    ValueError for unusable inputs.
     """
     if not styles:
         raise ValueError("at least one style image is needed")
     if any(style.weight < 0 for style in styles) or sum(style.weight for style in styles) <= 0:
         raise ValueError("style blend weights must be non-negative and not all zero")
-    for image in [content, *(style.image for style in styles)]:
+    inputs = [content, *(style.image for style in styles), *([] if init_image is None else [init_image])]
+    for image in inputs:
         if image.ndim != 3 or image.shape[0] != 3:
             raise ValueError("images must be RGB tensors of shape (3, H, W)")
         check_dimensions(image.shape[2], image.shape[1])
+    sizes = scale_sizes(content.shape[2], content.shape[1], settings)
+    plan = plan_job(model, settings, (content.shape[2], content.shape[1]), sum(i.shape[1] * i.shape[2] for i in inputs))
     cancel = cancel or CancelToken()
     seed = settings.seed if settings.seed is not None else time.time_ns() % 2**63
     generator = torch.Generator().manual_seed(seed)
-    out_width, out_height = fit_long_side(content.shape[2], content.shape[1], settings.size)
-    check_dimensions(out_width, out_height, "the output")
-    objective = Objective(
-        settings.content_layers,
-        settings.style_layers,
-        settings.content_weight,
-        settings.style_weight,
-        settings.tv_weight,
-        settings.pooling,
-    )
-    sizes = _scale_sizes(out_width, out_height, settings)
-    total = settings.iterations + settings.coarse_iterations * (len(sizes) - 1)
-    run = _Run(model, objective, settings, total, on_progress, cancel, time.perf_counter())
+    objective = Objective.of(settings)
+    steps = [settings.coarse_iterations] * (len(sizes) - 1) + [settings.iterations]
+    run = _Run(model, objective, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
     optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
     best = _BestIterate() if settings.keep == "best" else None
     device = model.compute.device
     image: torch.Tensor | None = None
     for level, (width, height) in enumerate(sizes):
         cancel.raise_if_cancelled()
+        run.level = level
         scaled_content = resize(content, width, height)
-        targets = objective.targets(model, scaled_content, styles, settings.style_scale, exact=False)
+        tile = plan.tiles[level]
+        targets = objective.targets(model, scaled_content, styles, settings.style_scale, exact=False, tile=tile)
         if image is None:
             image = _initial_image(settings, scaled_content, init_image, generator)
         else:
             image = resize(image, width, height)
-        final = level == len(sizes) - 1
-        steps = settings.iterations if final else settings.coarse_iterations
-        image = optimise(run, image[None].to(device), targets, steps, best if final else None)[0].cpu()
+        del scaled_content
+        evaluate = _evaluator(run, targets, tile, best if level == len(sizes) - 1 else None)
+        image = optimise(run, image[None].to(device), evaluate, steps[level])[0].cpu()
     seconds = time.perf_counter() - run.started
     assert image is not None
     if best is not None and best.image is not None:
@@ -252,6 +288,9 @@ def stylize(
         "seconds_per_step": round(seconds / run.step, 4) if run.step else 0.0,
         "device": model.device,
         "dtype": model.dtype,
+        "scales": [f"{width}x{height}" for width, height in sizes],
+        "steps_per_scale": steps,
+        "memory": plan.report(),
         "weights": model.weights_description,
         "best_step": best.step if best is not None else run.step,
         "settings": _settings_report(dataclasses.replace(settings, seed=seed)),

@@ -18,6 +18,12 @@ LAYER_NAMES: tuple[str, ...] = tuple(
     f"conv{block + 1}_{index + 1}" for block, widths in enumerate(BLOCK_WIDTHS) for index in range(len(widths))
 )
 POOLING_CHOICES = ("max", "avg")
+PADDING_CHOICES = ("zeros", "reflect", "replicate")
+
+
+def layer_scale(name: str) -> int:
+    """How many input pixels one position of layer `name` steps over: 1 in block 1, 2 in block 2, ... 16 in block 5."""
+    return 2 ** (int(name[4]) - 1)
 
 
 @dataclass(frozen=True)
@@ -73,13 +79,18 @@ class VGG19Features(nn.Module):
             conv.requires_grad_(False)
             self.convs[name] = conv
 
-    def forward(self, rgb: torch.Tensor, layers: Iterable[str], pooling: str = "max") -> dict[str, torch.Tensor]:
+    def forward(
+        self, rgb: torch.Tensor, layers: Iterable[str], pooling: str = "max", padding: str = "zeros"
+    ) -> dict[str, torch.Tensor]:
         """Activations (after ReLU) of `layers` for an (N, 3, H, W) RGB batch in [0, 1].
 
-        The pass stops at the deepest requested layer. `pooling` is VGG's max or Gatys' average pooling.
+        The pass stops at the deepest requested layer. `pooling` is VGG's max or Gatys' average pooling; `padding`
+        is what each 3x3 convolution sees beyond the image's edge (VGG's zeros, or the edge reflected / replicated).
         """
         if pooling not in POOLING_CHOICES:
             raise ValueError(f"unknown pooling {pooling!r}: choose max or avg")
+        if padding not in PADDING_CHOICES:
+            raise ValueError(f"unknown padding {padding!r}: choose {', '.join(PADDING_CHOICES)}")
         wanted = set(layers)
         unknown = wanted - set(self.names)
         if unknown:
@@ -92,7 +103,11 @@ class VGG19Features(nn.Module):
             if block != previous_block:
                 x = F.max_pool2d(x, 2) if pooling == "max" else F.avg_pool2d(x, 2)
                 previous_block = block
-            x = F.relu(self.convs[name](x))
+            conv = self.convs[name]
+            if padding == "zeros":
+                x = F.relu(conv(x))
+            else:
+                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode=padding), conv.weight, conv.bias))
             if name in wanted:
                 found[name] = x
                 if len(found) == len(wanted):
