@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import msgpack
+import zmq
 from PIL import Image
 
 from painterly_wire import Client, DaemonUnavailable, JobEvent, Pixels
@@ -54,10 +56,12 @@ def run_painterly(
 
 
 def child_environment(**extra: str) -> dict[str, str]:
-    """The environment for a child process: real weights, an empty user styles folder, no stray endpoint."""
+    """The environment for a child process: real weights, an empty user styles folder, a fresh results spool (no
+    results of another test's daemon), no stray endpoint."""
     env = {key: value for key, value in os.environ.items() if key != "PAINTERLY_ENDPOINT"}
     env.setdefault("PAINTERLY_WEIGHTS", str(WEIGHTS))
     env["PAINTERLY_STYLES_DIR"] = env.get("PAINTERLY_STYLES_DIR", tempfile.mkdtemp(prefix="painterly-styles-"))
+    env["PAINTERLY_SPOOL_DIR"] = env.get("PAINTERLY_SPOOL_DIR", tempfile.mkdtemp(prefix="painterly-spool-"))
     return {**env, **extra}
 
 
@@ -107,6 +111,24 @@ class DaemonProcess:
                 self.process.wait()
                 raise AssertionError(f"daemon ignored signal {signum} for {timeout_s} s:\n{self.log()}") from None
         return self.process.returncode
+
+
+def raw_exchange(endpoint: str, *parts: bytes, timeout_s: float = 5.0) -> dict:
+    """Send a hand-made multipart on a raw DEALER and return the reply header."""
+    with zmq.Context.instance().socket(zmq.DEALER) as dealer:
+        dealer.linger = 0
+        dealer.ipv6 = True  # tcp://[::1] too; IPv4 endpoints connect as before
+        dealer.connect(endpoint)
+        dealer.send_multipart(list(parts), copy=False)
+        assert dealer.poll(timeout_s * 1000), "the daemon did not answer"
+        return msgpack.unpackb(dealer.recv_multipart()[0])
+
+
+def memory_mib(pid: int, field: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS) or at its peak (VmHWM), in MiB, from /proc/PID/status."""
+    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    status = dict(line.split(":", 1) for line in lines if ":" in line)
+    return int(status[field].split()[0]) / 1024
 
 
 @contextmanager

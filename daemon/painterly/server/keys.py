@@ -31,9 +31,12 @@ def default_keys_folder() -> Path:
 
 
 def is_loopback(endpoint: str) -> bool:
-    """True when a bind endpoint only reaches this machine: ipc://, inproc://, or tcp:// on a loopback address."""
+    """True when a bind endpoint only reaches this user or process: an ipc:// file (created owner-only), inproc://,
+    or tcp:// on a loopback address. Linux's abstract ipc://@name has no file permissions: any local user connects."""
     scheme, _, address = endpoint.partition("://")
-    if scheme in ("ipc", "inproc"):
+    if scheme == "ipc":
+        return not address.startswith("@")
+    if scheme == "inproc":
         return True
     if scheme != "tcp":
         return False

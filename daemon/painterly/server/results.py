@@ -1,4 +1,5 @@
-"""Finished jobs kept for fetching by id, so a result survives the editor going away mid-job."""
+"""Finished jobs kept for fetching by id, so a result survives the editor going away mid-job, and, with a spool,
+the daemon itself crashing or restarting."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 
-from painterly_wire import Cancelled, Failed, Result
-
-Outcome = Result | Failed | Cancelled
+from painterly.server.spool import Outcome, ResultSpool
+from painterly_wire import Result
 
 
 def outcome_bytes(outcome: Outcome) -> int:
@@ -17,20 +17,29 @@ def outcome_bytes(outcome: Outcome) -> int:
 
 
 class ResultStore:
-    """The outcomes of finished jobs, oldest dropped first once over `max_count`, `max_bytes` or `max_age_s`."""
+    """The outcomes of finished jobs, oldest dropped first once over `max_count`, `max_bytes` or `max_age_s`.
+
+    With a spool, every kept outcome is also on disk until it is dropped, and a new store starts with the
+    spool's outcomes (ages counted on the wall clock, across restarts)."""
 
     def __init__(
         self,
         max_count: int = 32,
         max_age_s: float = 3600.0,
         max_bytes: int = 2 << 30,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
+        spool: ResultSpool | None = None,
     ) -> None:
         self.max_count = max_count
         self.max_age_s = max_age_s
         self.max_bytes = max_bytes
         self._clock = clock
+        self._spool = spool
         self._outcomes: OrderedDict[str, tuple[float, Outcome]] = OrderedDict()
+        if spool is not None:
+            for kept_at, outcome in spool.load():
+                self._outcomes[outcome.job] = (kept_at, outcome)
+            self._drop_beyond_limits()
 
     def __len__(self) -> int:
         self._expire()
@@ -38,11 +47,12 @@ class ResultStore:
 
     def keep(self, outcome: Outcome) -> None:
         """Keep a finished job's outcome, dropping the oldest ones beyond the limits."""
-        self._outcomes[outcome.job] = (self._clock(), outcome)
+        kept_at = self._clock()
+        self._outcomes[outcome.job] = (kept_at, outcome)
         self._outcomes.move_to_end(outcome.job)
-        while len(self._outcomes) > self.max_count or (len(self._outcomes) > 1 and self.held_bytes > self.max_bytes):
-            self._outcomes.popitem(last=False)
-        self._expire()
+        if self._spool is not None:
+            self._spool.save(kept_at, outcome)
+        self._drop_beyond_limits()
 
     def get(self, job_id: str) -> Outcome | None:
         """The outcome of a finished job, or None if it never finished here or has been dropped."""
@@ -55,7 +65,17 @@ class ResultStore:
         """Image bytes held by kept results."""
         return sum(outcome_bytes(outcome) for _, outcome in self._outcomes.values())
 
+    def _drop_beyond_limits(self) -> None:
+        while len(self._outcomes) > self.max_count or (len(self._outcomes) > 1 and self.held_bytes > self.max_bytes):
+            self._drop_oldest()
+        self._expire()
+
     def _expire(self) -> None:
         oldest_allowed = self._clock() - self.max_age_s
         while self._outcomes and next(iter(self._outcomes.values()))[0] < oldest_allowed:
-            self._outcomes.popitem(last=False)
+            self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        job_id, _ = self._outcomes.popitem(last=False)
+        if self._spool is not None:
+            self._spool.remove(job_id)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from painterly.engine.images import Picture, load_picture
+from painterly.engine.images import ImageError, Picture, load_picture
 from painterly_wire import Pixels
 
 BUILT_IN_FOLDER = Path(__file__).resolve().parents[1] / "assets" / "styles"
@@ -137,11 +137,16 @@ class StyleLibrary:
         return self.names().get(name)
 
     def load(self, name: str) -> Picture:
-        """The painting as a Picture; KeyError when the name is unknown."""
+        """The painting as a Picture; KeyError when the name is unknown, ImageError (naming the style, not its file:
+        the message goes to the client) when the file cannot be read."""
         path = self.path_of(name)
         if path is None:
             raise KeyError(name)
-        return load_picture(path)
+        try:
+            return load_picture(path)
+        except ImageError as error:
+            log.warning("cannot read style %s: %s", name, error)
+            raise ImageError(f"the library style {name!r} cannot be read (the daemon's log says why)") from None
 
     def _entry(
         self, path: Path, name: str, seen: set[tuple[Path, float]], indexes: dict[Path, dict[str, dict[str, str]]]
