@@ -59,18 +59,29 @@ def vendor_runtime(
 ) -> Path:
     """Fill `plugin_folder/vendor` with pyzmq + msgpack for Python `target_python` and painterly_wire; return it.
 
-    pip downloads binary wheels only, so the result loads in the editor's Python, not necessarily in this one.
-    `wheel_folder` installs from local wheels instead of the package index (offline installs).
+    `platforms` are pip platform tags (default: this machine's); `wheel_folder` installs from local wheels
+    instead of the package index (offline installs).
     """
     vendor = plugin_folder / VENDOR_FOLDER
     if vendor.exists():
         raise InstallError(f"{vendor} already exists; move it away first")
+    install_runtime(vendor, target_python, platforms or platform_tags(), wheel_folder)
+    copy_wire_package(vendor)
+    manifest.add_new_tree(vendor)
+    return vendor
+
+
+def install_runtime(folder: Path, target_python: str, platforms: Sequence[str], wheel_folder: Path | None) -> None:
+    """pip-install pyzmq and msgpack into `folder` as binary wheels for CPython `target_python` on `platforms`.
+
+    The result loads in that Python, not necessarily in this one. Raises InstallError (and leaves no `folder`)
+    when pip cannot get them."""
     command = [
         sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile",
-        "--target", str(vendor), "--only-binary=:all:", "--implementation", "cp",
+        "--target", str(folder), "--only-binary=:all:", "--implementation", "cp",
         "--python-version", target_python,
     ]  # fmt: skip
-    for tag in platforms or platform_tags():
+    for tag in platforms:
         command += ["--platform", tag]
     if wheel_folder is not None:
         command += ["--no-index", "--find-links", str(wheel_folder)]
@@ -80,11 +91,11 @@ def vendor_runtime(
     except subprocess.TimeoutExpired:
         done = None
     if done is None or done.returncode != 0:
-        shutil.rmtree(vendor, ignore_errors=True)
-        raise InstallError(f"pip could not fetch pyzmq and msgpack for Python {target_python}: {_last_line(done)}")
-    copy_wire_package(vendor)
-    manifest.add_new_tree(vendor)
-    return vendor
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InstallError(
+            f"pip could not fetch pyzmq and msgpack for Python {target_python} ({', '.join(platforms)}): "
+            f"{_last_line(done)}"
+        )
 
 
 def copy_wire_package(vendor: Path) -> Path:
