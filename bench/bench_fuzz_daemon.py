@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from malformed_messages import Tally, exchange_batch, malformed  # noqa: E402
-from support import memory_mib, photo, running_daemon  # noqa: E402
+from malformed_messages import Tally, exchange_batch, malformed
+from support import memory_mib, photo, running_daemon
 
-from painterly_wire import StyleSpec  # noqa: E402
+from painterly_wire import StyleSpec
 
 BATCH = 25
 
@@ -63,9 +63,10 @@ def main() -> int:
             result = client.stylize(photo("content/tubingen.jpg", 40), [style], {"preset": "fast", "iterations": 2})
         print(tally.report())
         print(f"{seconds:.0f} s, {tally.sent / seconds:.0f} messages/s")
-        print(f"daemon RSS before {rss_before:.0f} MiB, after {memory_mib(pid):.0f} MiB, peak {memory_mib(pid, 'VmHWM'):.0f}")
+        rss_after, peak = memory_mib(pid), memory_mib(pid, "VmHWM")
+        print(f"daemon RSS before {rss_before:.0f} MiB, after {rss_after:.0f} MiB, peak {peak:.0f} MiB")
         print(f"real job afterwards: {result.report['steps']} steps, {result.image.width}x{result.image.height}")
-        print(f"daemon alive: {daemon.process.poll() is None}; tracebacks in its log: {daemon.log().count('Traceback')}")
+        print(f"daemon alive: {daemon.process.poll() is None}, tracebacks logged: {daemon.log().count('Traceback')}")
     return 1 if tally.internal_errors or tally.answered != tally.sent else 0
 
 
