@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support import run_painterly as painterly
 
-from painterly.install.krita import OFFICIAL_BUILDS_PYTHON, detect_krita_python
+from painterly.install.editor_locations import OFFICIAL_KRITA_PYTHON, krita_installations
 from painterly.install.manifest import Manifest
 from painterly.install.vendor import platform_tags, vendor_runtime
 
@@ -127,7 +127,7 @@ def test_wheels_that_do_not_exist_fail_cleanly(profile, tmp_path):
 
 @pytest.mark.skipif(shutil.which("krita") is None, reason="needs Krita installed")
 def test_detects_the_python_that_debians_krita_embeds():
-    assert detect_krita_python() == "3.11"
+    assert ("Linux package", "3.11") in [(place.kind, place.python) for place in krita_installations()]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_detects_the_python_that_debians_krita_embeds():
 )
 def test_vendors_wheels_for_the_official_krita_builds(tmp_path, system, machine, extension):
     manifest = Manifest("krita")
-    vendor = vendor_runtime(tmp_path, OFFICIAL_BUILDS_PYTHON, manifest, platform_tags(system, machine))
+    vendor = vendor_runtime(tmp_path, OFFICIAL_KRITA_PYTHON["5.2"], manifest, platform_tags(system, machine))
     assert list(vendor.glob(f"zmq/backend/cython/_zmq.{extension}"))
     assert list(vendor.glob("msgpack/_cmsgpack.*")) and (vendor / "painterly_wire" / "client.py").is_file()
     assert str(vendor / "zmq" / "__init__.py") in manifest.files

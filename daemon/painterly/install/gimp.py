@@ -4,12 +4,16 @@ and painterly_wire vendored for the Python that GIMP runs its plug-ins with."""
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
-import subprocess
 from pathlib import Path
 
+from painterly.install.editor_locations import (
+    Installation,
+    Machine,
+    choose_installation,
+    default_gimp,
+    gimp_installations,
+)
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
 from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
@@ -17,55 +21,33 @@ from painterly.install.start_command import record_start_command
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly-gimp"
-GIMP_PROGRAMS = ("gimp-3.0", "gimp-console-3.0")
-SYSTEM_PYTHON = "/usr/bin/python3"  # Linux GIMP 3 packages run Python plug-ins with the system python3
 
 
-def default_plugin_dir() -> Path:
-    """GIMP 3's user plug-ins folder on this OS ($GIMP3_DIRECTORY/plug-ins when that is set)."""
-    if os.environ.get("GIMP3_DIRECTORY"):
-        return Path(os.environ["GIMP3_DIRECTORY"]) / "plug-ins"
-    system = platform.system()
-    if system == "Windows":
-        config = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
-    elif system == "Darwin":
-        config = Path.home() / "Library" / "Application Support"
-    else:
-        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return config / "GIMP" / "3.0" / "plug-ins"
-
-
-def detect_gimp_python() -> str | None:
-    """The "3.Y" of the Python a GIMP 3 installed here (Linux packages) runs plug-ins with; None if unknown."""
-    if platform.system() != "Linux" or not any(shutil.which(program) for program in GIMP_PROGRAMS):
-        return None
-    try:
-        done = subprocess.run(
-            [SYSTEM_PYTHON, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
+def chosen_gimp(args: argparse.Namespace) -> Installation:
+    """The GIMP to install into or uninstall from (see choose_installation)."""
+    return choose_installation(gimp_installations(), default_gimp(Machine()), args.plugin_dir, "GIMP 3", "--plugin-dir")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `painterly install gimp` and `painterly uninstall gimp`."""
-    parser.add_argument("--plugin-dir", type=Path, help=f"GIMP 3's plug-ins folder (default: {default_plugin_dir()})")
+    parser.add_argument(
+        "--plugin-dir",
+        type=Path,
+        help="GIMP 3's plug-ins folder (default: the GIMP found here: package, Flatpak, Windows or macOS install; "
+        f"else {default_gimp(Machine()).plugin_folder})",
+    )
     parser.add_argument(
         "--python-version",
         type=python_version,
-        help="the Python version GIMP runs plug-ins with, e.g. 3.13 (default: detected for Linux packages)",
+        help="the Python version GIMP runs plug-ins with, e.g. 3.13 (default: detected)",
     )
 
 
 def install(args: argparse.Namespace) -> str:
     """Copy the plug-in folder, make it executable and vendor its packages; undo everything if a step fails."""
-    plugins = args.plugin_dir or default_plugin_dir()
-    target_python = args.python_version or detect_gimp_python()
+    place = chosen_gimp(args)
+    plugins = place.plugin_folder
+    target_python = args.python_version or place.python
     if target_python is None:
         raise InstallError(
             "cannot tell which Python your GIMP 3 runs plug-ins with; pass --python-version (e.g. 3.13 for "
@@ -83,7 +65,7 @@ def install(args: argparse.Namespace) -> str:
         entry = target / f"{PLUGIN_NAME}.py"
         entry.chmod(entry.stat().st_mode | 0o111)
         vendor_runtime(target, target_python, manifest, platform_tags(), args.wheels)
-        start_command = record_start_command(target, manifest)
+        start_command = record_start_command(target, manifest, place.sandboxed)
         manifest.save(target / MANIFEST_NAME)
     except BaseException:
         manifest.remove_paths()
@@ -97,7 +79,7 @@ def install(args: argparse.Namespace) -> str:
 
 def uninstall(args: argparse.Namespace) -> str:
     """Remove what install recorded in its manifest."""
-    plugins = args.plugin_dir or default_plugin_dir()
+    plugins = chosen_gimp(args).plugin_folder
     if not _uninstall_existing(plugins):
         raise InstallError(f"no Painterly plug-in installed by `painterly install gimp` in {plugins}")
     return f"removed the GIMP plug-in from {plugins}"

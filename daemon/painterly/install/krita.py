@@ -4,12 +4,17 @@ msgpack vendored for the Python that Krita embeds."""
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
 import shutil
 from pathlib import Path
 
+from painterly.install.editor_locations import (
+    OFFICIAL_KRITA_PYTHON,
+    Installation,
+    Machine,
+    choose_installation,
+    default_krita,
+    krita_installations,
+)
 from painterly.install.installer import EditorInstaller, InstallError
 from painterly.install.manifest import MANIFEST_NAME, Manifest
 from painterly.install.plugin_sources import PLUGIN_IGNORE, plugin_source
@@ -17,93 +22,52 @@ from painterly.install.start_command import record_start_command
 from painterly.install.vendor import platform_tags, python_version, vendor_runtime
 
 PLUGIN_NAME = "painterly_krita"
-OFFICIAL_BUILDS_PYTHON = "3.10"
-MACOS_PYTHON_FRAMEWORK = "/Applications/krita.app/Contents/Frameworks/Python.framework/Versions"
-_PYKRITA_LIBRARY = re.compile(rb"libpython(3\.\d+)")
-
-
-def default_resource_dir() -> Path:
-    """Krita's resource folder (the one holding pykrita/) on this OS."""
-    system = platform.system()
-    if system == "Windows":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "krita"
-    if system == "Darwin":
-        return Path.home() / "Library" / "Application Support" / "krita"
-    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "krita"
-
-
-def default_kritarc() -> Path:
-    """Krita's settings file (kritarc) on this OS."""
-    system = platform.system()
-    if system == "Windows":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "kritarc"
-    if system == "Darwin":
-        return Path.home() / "Library" / "Preferences" / "kritarc"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "kritarc"
-
-
-def detect_krita_python() -> str | None:
-    """The "3.Y" version of the Python an installed Krita embeds, or None when no Krita is found here."""
-    system = platform.system()
-    if system == "Windows":
-        program_files = Path(os.environ.get("PROGRAMFILES", r"C:\Program Files"))
-        names = [
-            re.fullmatch(r"python3(\d+)\.dll", p.name, re.I) for p in program_files.glob("Krita*/bin/python3*.dll")
-        ]
-        versions = [f"3.{name.group(1)}" for name in names if name]
-    elif system == "Darwin":
-        versions = [p.name for p in Path(MACOS_PYTHON_FRAMEWORK).glob("3.*")]
-    else:
-        versions = [version for library in _pykrita_libraries() if (version := _linked_python(library))]
-    return max(versions, key=lambda version: int(version.split(".")[1]), default=None)
-
-
-def _pykrita_libraries() -> list[Path]:
-    """Krita's Python plugin library (kritapykrita.so) under the usual Linux prefixes and the one `krita` runs from."""
-    prefixes = {Path("/usr"), Path("/usr/local")}
-    executable = shutil.which("krita")
-    if executable:
-        prefixes.add(Path(executable).resolve().parent.parent)
-    patterns = ("lib*/kritaplugins/kritapykrita.so", "lib*/*/kritaplugins/kritapykrita.so")
-    return [library for prefix in prefixes for pattern in patterns for library in prefix.glob(pattern)]
-
-
-def _linked_python(library: Path) -> str | None:
-    """The libpython3.Y a shared library links against, as "3.Y"."""
-    match = _PYKRITA_LIBRARY.search(library.read_bytes())
-    return match.group(1).decode() if match else None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `painterly install krita` and `painterly uninstall krita`."""
+    usual = default_krita(Machine())
     parser.add_argument(
-        "--resource-dir", type=Path, metavar="DIR", help=f"Krita's resource folder (default: {default_resource_dir()})"
+        "--resource-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"Krita's resource folder (default: the Krita found here: package, AppImage, Flatpak, Windows or macOS "
+        f"install; else {usual.plugin_folder})",
     )
     parser.add_argument(
         "--kritarc",
         type=Path,
         metavar="FILE",
-        help=f"Krita's settings file, where the plugin is enabled (default: {default_kritarc()})",
+        help=f"Krita's settings file, where the plugin is enabled (default: that Krita's; else {usual.settings_file})",
     )
     parser.add_argument(
         "--python-version",
         type=python_version,
         metavar="X.Y",
-        help="the Python version Krita embeds, e.g. 3.10 (default: detected; Krita's official Windows, macOS and "
-        f"AppImage builds use {OFFICIAL_BUILDS_PYTHON})",
+        help=f"the Python version Krita embeds, e.g. 3.10 (default: detected; {_OFFICIAL_BUILDS})",
+    )
+
+
+_OFFICIAL_BUILDS = "Krita's official Windows, macOS and AppImage builds: " + ", ".join(
+    f"{krita} uses {python}" for krita, python in OFFICIAL_KRITA_PYTHON.items()
+)
+
+
+def chosen_krita(args: argparse.Namespace) -> Installation:
+    """The Krita to install into or uninstall from (see choose_installation)."""
+    return choose_installation(
+        krita_installations(), default_krita(Machine()), args.resource_dir, "Krita", "--resource-dir"
     )
 
 
 def install(args: argparse.Namespace) -> str:
     """Copy the plugin, vendor its packages and enable it; undo everything if a step fails."""
-    resources = args.resource_dir or default_resource_dir()
-    kritarc = args.kritarc or default_kritarc()
-    target_python = args.python_version or detect_krita_python()
+    place = chosen_krita(args)
+    resources = place.plugin_folder
+    kritarc = args.kritarc or place.settings_file or default_krita(Machine()).settings_file
+    target_python = args.python_version or place.python
     if target_python is None:
-        raise InstallError(
-            "cannot find Krita's Python version; pass --python-version "
-            f"(Krita's official Windows, macOS and AppImage builds use {OFFICIAL_BUILDS_PYTHON})"
-        )
+        raise InstallError(f"cannot find Krita's Python version; pass --python-version ({_OFFICIAL_BUILDS})")
     source = plugin_source("krita", f"{PLUGIN_NAME}.desktop")
     pykrita = resources / "pykrita"
     replaced = _uninstall_existing(pykrita)
@@ -111,7 +75,7 @@ def install(args: argparse.Namespace) -> str:
     try:
         _place_plugin(source, pykrita, manifest)
         vendor_runtime(pykrita / PLUGIN_NAME, target_python, manifest, platform_tags(), args.wheels)
-        start_command = record_start_command(pykrita / PLUGIN_NAME, manifest)
+        start_command = record_start_command(pykrita / PLUGIN_NAME, manifest, place.sandboxed)
         setting = {"file": str(kritarc), "section": "python", "key": f"enable_{PLUGIN_NAME}"}
         setting["file_existed"] = kritarc.exists()
         setting["previous"] = set_ini_value(kritarc, "python", setting["key"], "true")
@@ -130,8 +94,7 @@ def install(args: argparse.Namespace) -> str:
 
 def uninstall(args: argparse.Namespace) -> str:
     """Remove what install recorded in its manifest, restoring the kritarc setting it changed."""
-    resources = args.resource_dir or default_resource_dir()
-    pykrita = resources / "pykrita"
+    pykrita = chosen_krita(args).plugin_folder / "pykrita"
     if not _uninstall_existing(pykrita):
         raise InstallError(f"no Painterly plugin installed by `painterly install krita` in {pykrita}")
     return f"removed the Krita plugin from {pykrita}"

@@ -20,8 +20,11 @@ def this_painterly() -> list[str]:
     return [sys.executable, "-m", "painterly.cli"]
 
 
-def record_start_command(plugin_folder: Path, manifest: Manifest) -> str:
-    """Write the plugin's start-command record (`painterly serve` of this installation); return the command."""
+def record_start_command(plugin_folder: Path, manifest: Manifest, sandboxed: bool = False) -> str:
+    """Write the plugin's start-command record (`painterly serve` of this installation); return the command, or for
+    an editor in a sandbox (Flatpak, which cannot run programs of the host) record nothing and say so."""
+    if sandboxed:
+        return "none (the Flatpak sandbox cannot run it: start `painterly serve` in a terminal first)"
     arguments = [*this_painterly(), "serve"]
     manifest.files.append(str(write_start_record(plugin_folder, arguments)))
     return command_text(arguments)
