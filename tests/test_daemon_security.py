@@ -102,9 +102,9 @@ def test_keys_advice_is_true_with_and_without_a_client(tmp_path, capsys):
 
     from painterly.cli.daemon_commands import keys_command
 
-    assert keys_command(argparse.Namespace(dir=tmp_path, client=None)) == 0
+    assert keys_command(argparse.Namespace(dir=tmp_path, client=None, revoke=None)) == 0
     advice = capsys.readouterr().out
     assert f"painterly keys --dir {tmp_path} --client NAME" in advice and "serve with:" not in advice
-    assert keys_command(argparse.Namespace(dir=tmp_path, client="alice")) == 0
+    assert keys_command(argparse.Namespace(dir=tmp_path, client="alice", revoke=None)) == 0
     assert f"serve with: painterly serve --keys {tmp_path}" in capsys.readouterr().out
     assert DaemonKeys.load(tmp_path).clients_folder == tmp_path / "clients"  # the advice printed now works

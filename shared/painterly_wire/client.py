@@ -3,17 +3,23 @@
 Blocking calls (hello, list_styles, submit, fetch, stylize) all have timeouts. Editor plugins use the
 non-blocking pair instead: watch `fileno()` (edge-triggered ZMQ_FD) and call `events(0)` whenever it
 fires, which drains every waiting message.
+
+Each job's secret (from `accepted`) is remembered for the whole process and sent with every cancel and fetch of
+the job, by this client or a later one. ZeroMQ heartbeats and a socket monitor tell a connection that died: once
+it has been down for LOST_AFTER_S, events() yields a Failed record (code `connection_lost`) for each open job.
 """
 
 from __future__ import annotations
 
 import itertools
+import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import zmq
+from zmq.utils.monitor import recv_monitor_message
 
 from painterly_wire.curve import ClientKeys
 from painterly_wire.errors import DaemonUnavailable, JobCancelled, JobFailed, PainterlyError, ProtocolError
@@ -36,6 +42,10 @@ from painterly_wire.pixels import Pixels
 from painterly_wire.records import JOB_EVENTS, Accepted, Cancelled, Failed, JobEvent, Progress, Result
 
 CLOSE_LINGER_MS = 500
+HEARTBEAT_IVL_MS = 1000  # ping the daemon this often
+HEARTBEAT_TIMEOUT_MS = 3000  # and count the connection dead when nothing came back for this long
+LOST_AFTER_S = 1.0  # a connection down this long without coming back ends the open jobs (connection_lost)
+REMEMBERED_SECRETS = 4096  # job secrets kept per process, the oldest forgotten first
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,8 @@ class LibraryStyle:
 class Client:
     """A connection to one daemon. Not thread-safe: use it from one thread (the editor's UI thread)."""
 
+    _job_secrets: ClassVar[dict[str, str]] = {}  # job id -> secret, shared by every client of this process
+
     def __init__(
         self,
         endpoint: str = DEFAULT_ENDPOINT,
@@ -78,6 +90,9 @@ class Client:
         self._socket = (context or zmq.Context.instance()).socket(zmq.DEALER)
         try:
             self._socket.maxmsgsize = MAX_IMAGE_BYTES + 4096
+            self._socket.routing_id = b"p" + secrets.token_bytes(16)  # never one of libzmq's guessable ids
+            self._socket.heartbeat_ivl = HEARTBEAT_IVL_MS
+            self._socket.heartbeat_timeout = HEARTBEAT_TIMEOUT_MS
             if keys is not None:
                 keys.apply(self._socket)
             self._socket.connect(endpoint)
@@ -90,11 +105,16 @@ class Client:
         except BaseException:
             self._socket.close(linger=0)
             raise
+        self._monitor = self._socket.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
+        self._down_since: float | None = None
+        self._open_jobs: set[str] = set()  # submitted or fetched here, not yet seen to end
         self._requests = itertools.count(1)
         self._waiting: list[JobEvent] = []
 
     def close(self) -> None:
         """Close the socket, giving unsent messages (a last cancel) CLOSE_LINGER_MS to leave."""
+        self._socket.disable_monitor()
+        self._monitor.close(linger=0)
         self._socket.close(linger=CLOSE_LINGER_MS)
 
     def __enter__(self) -> Client:
@@ -146,21 +166,42 @@ class Client:
         if init is not None:
             frames.append(init.data)
             header["init_image"] = describe_pixels(init, len(frames) - 1)
-        return self._request(header, ("accepted",), frames).header["job"]
+        accepted = Accepted.from_message(self._request(header, ("accepted",), frames))
+        if accepted.secret is not None:
+            self.remember_secret(accepted.job, accepted.secret)
+        self._open_jobs.add(accepted.job)
+        return accepted.job
+
+    @classmethod
+    def secret_of(cls, job_id: str) -> str | None:
+        """The secret of a job submitted from this process (or remembered), to keep with the job id elsewhere."""
+        return cls._job_secrets.get(job_id)
+
+    @classmethod
+    def remember_secret(cls, job_id: str, secret: str) -> None:
+        """Remember a job's secret for this process, so cancel and fetch of it send it."""
+        cls._job_secrets[job_id] = secret
+        while len(cls._job_secrets) > REMEMBERED_SECRETS:
+            del cls._job_secrets[next(iter(cls._job_secrets))]
 
     def cancel(self, job_id: str) -> None:
         """Ask the daemon to cancel a job; a Cancelled (or Failed) record follows through events()."""
-        self._socket.send_multipart(encode({"type": "cancel", "req": next(self._requests), "job": job_id}))
+        header = {"type": "cancel", "req": next(self._requests), "job": job_id, "secret": self.secret_of(job_id) or ""}
+        self._socket.send_multipart(encode(header))
 
     def fetch(self, job_id: str) -> Result | Accepted:
         """A finished job's Result; while it is queued or running, Accepted (its events now come here).
 
         Raises JobFailed or JobCancelled for a job that ended that way, JobFailed("unknown_job") for an
-        id the daemon does not know (never submitted there, or its result expired)."""
-        reply = self._request({"type": "fetch", "job": job_id}, ("result", "accepted", "cancelled"))
-        record = JOB_EVENTS[reply.type].from_message(reply)
+        id the daemon does not know (never submitted there, or its result expired), JobFailed("not_owner")
+        without the job's secret (see remember_secret)."""
+        header = {"type": "fetch", "job": job_id, "secret": self.secret_of(job_id) or ""}
+        reply = self._request(header, ("result", "accepted", "cancelled"))
+        record = self._record(reply)
         if isinstance(record, Cancelled):
             raise JobCancelled("cancelled", record.reason)
+        if isinstance(record, Accepted):
+            self._open_jobs.add(job_id)
         return record
 
     def events(self, timeout_s: float = 0) -> list[JobEvent]:
@@ -172,10 +213,29 @@ class Client:
             try:
                 parts = self._socket.recv_multipart(zmq.NOBLOCK, copy=False)
             except zmq.Again:
-                return ready
+                return ready + self._lost_jobs()
             event = self._as_event(parts)
             if event is not None:
                 ready.append(event)
+
+    def _lost_jobs(self) -> list[Failed]:
+        """A connection_lost record for each open job once the connection has been down for LOST_AFTER_S (the
+        daemon closed it, or heartbeats went unanswered for HEARTBEAT_TIMEOUT_MS)."""
+        while True:
+            try:
+                event = recv_monitor_message(self._monitor, zmq.NOBLOCK)["event"]
+            except zmq.Again:
+                break
+            if event == zmq.EVENT_DISCONNECTED:
+                self._down_since = self._down_since or time.monotonic()
+            elif event == zmq.EVENT_HANDSHAKE_SUCCEEDED:
+                self._down_since = None
+        if self._down_since is None or time.monotonic() - self._down_since < LOST_AFTER_S:
+            return []
+        message = f"the connection to the daemon at {self.endpoint} was lost: it stopped, or stopped answering"
+        lost = [Failed(job, "connection_lost", message) for job in sorted(self._open_jobs)]
+        self._open_jobs.clear()
+        return lost
 
     def stylize(
         self,
@@ -234,7 +294,7 @@ class Client:
                 self._waiting.append(Failed(None, error.code, error.message))
                 continue
             if message.header.get("req") != req:
-                event = self._event_from(message)
+                event = self._record(message)
                 if event is not None:
                     self._waiting.append(event)
             elif message.type == "error":
@@ -248,12 +308,17 @@ class Client:
     def _as_event(self, parts: Sequence[zmq.Frame]) -> JobEvent | None:
         """A received multipart as a record; a malformed one becomes a Failed record without a job."""
         try:
-            return self._event_from(decode([part.buffer for part in parts], REPLY_TYPES, MAX_REPLY_FRAMES))
+            return self._record(decode([part.buffer for part in parts], REPLY_TYPES, MAX_REPLY_FRAMES))
         except PainterlyError as error:
             return Failed(None, error.code, error.message)
 
-    @staticmethod
-    def _event_from(message: Message) -> JobEvent | None:
-        """The record for a job message; None for a late reply to a request that already timed out."""
+    def _record(self, message: Message) -> JobEvent | None:
+        """The record for a job message (a job's last one closes it here); None for a late reply to a request
+        that already timed out."""
         kind = JOB_EVENTS.get(message.type)
-        return None if kind is None else kind.from_message(message)
+        if kind is None:
+            return None
+        record = kind.from_message(message)
+        if isinstance(record, (Result, Failed, Cancelled)):
+            self._open_jobs.discard(record.job)
+        return record

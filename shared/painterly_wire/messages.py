@@ -90,9 +90,10 @@ ERROR_CODES = (
     "unknown_style",  # a library style name the daemon does not have
     "bad_params",  # the engine rejected a setting
     "unknown_job",  # no such job (never existed, or its result expired)
-    "not_owner",  # the job belongs to another connection
+    "not_owner",  # the request does not carry the job's secret
     "job_finished",  # the job to cancel has already ended
     "queue_full",  # the daemon holds as many jobs as it may
+    "over_quota",  # this connection holds as many waiting jobs or image bytes as one connection may
     "engine_failed",  # the engine raised while running the job
     "internal_error",  # a bug in the daemon; it keeps serving and logs the details
 )

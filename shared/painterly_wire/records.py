@@ -16,19 +16,23 @@ def with_req(header: dict[str, Any], req: int | None) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Accepted:
-    """The daemon queued a job; `position` jobs run before it (0: it starts now)."""
+    """The daemon queued a job; `position` jobs run before it (0: it starts now). In answer to a submit it carries
+    the job's `secret`, which every later cancel and fetch of the job must send."""
 
     job: str
     position: int
     req: int = 0
+    secret: str | None = None
 
     def to_parts(self) -> list[Any]:
-        return encode({"type": "accepted", "req": self.req, "job": self.job, "position": self.position})
+        header = {"type": "accepted", "req": self.req, "job": self.job, "position": self.position}
+        return encode(header if self.secret is None else {**header, "secret": self.secret})
 
     @classmethod
     def from_message(cls, message: Message) -> Accepted:
         header = message.header
-        return cls(header["job"], header["position"], header["req"])
+        secret = header.get("secret")
+        return cls(header["job"], header["position"], header["req"], secret if isinstance(secret, str) else None)
 
 
 @dataclass(frozen=True)

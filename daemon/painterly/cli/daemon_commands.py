@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from painterly.cli.options import add_connection_options, client_for
-from painterly.server.keys import DaemonKeys, create_client_keys, create_daemon_keys, default_keys_folder
+from painterly.server.keys import (
+    DaemonKeys,
+    create_client_keys,
+    create_daemon_keys,
+    default_keys_folder,
+    revoke_client,
+)
 from painterly_wire import DEFAULT_ENDPOINT
 
 
@@ -30,6 +36,23 @@ def add_daemon_commands(subparsers: Any) -> None:
         help="folder keeping finished results across restarts (default: PAINTERLY_SPOOL_DIR, or one per endpoint "
         "under ~/.local/state/painterly/results)",
     )
+    serve.add_argument(
+        "--client-jobs", type=int, default=16, metavar="N", help="most jobs one connection may have waiting"
+    )
+    serve.add_argument(
+        "--client-mib",
+        type=int,
+        default=512,
+        metavar="MIB",
+        help="most MiB of images one connection's waiting jobs may hold, and as many of its kept results",
+    )
+    serve.add_argument(
+        "--orphan-grace",
+        type=float,
+        default=300,
+        metavar="S",
+        help="cancel a job whose editor disconnected and did not come back for it within S seconds (inf: never)",
+    )
     serve.set_defaults(run=serve_command)
 
     status = subparsers.add_parser("status", help="show what a running daemon is doing")
@@ -39,6 +62,7 @@ def add_daemon_commands(subparsers: Any) -> None:
     keys = subparsers.add_parser("keys", help="create CURVE keys so the daemon can serve beyond this machine")
     keys.add_argument("--dir", type=Path, default=None, help=f"keys folder (default {default_keys_folder()})")
     keys.add_argument("--client", metavar="NAME", help="also create and authorise a key pair for this client")
+    keys.add_argument("--revoke", metavar="NAME", help="stop accepting this client (a running daemon: within 1 s)")
     keys.set_defaults(run=keys_command)
 
 
@@ -47,24 +71,30 @@ def serve_command(args: argparse.Namespace) -> int:
     from painterly.engine import load_model
     from painterly.server.daemon import Daemon
     from painterly.server.job_queue import JobQueue
+    from painterly.server.ownership import JobSecrets
     from painterly.server.results import ResultStore
     from painterly.server.spool import ResultSpool, default_spool_folder
     from painterly.server.style_library import StyleLibrary
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     keys = DaemonKeys.load(args.keys) if args.keys is not None else None
+    spool = ResultSpool(args.spool or default_spool_folder(args.endpoint))
+    client_bytes = args.client_mib << 20
     daemon = Daemon(
         args.endpoint,
         load_model(args.weights, args.device),
         StyleLibrary(),
         keys,
-        JobQueue(max_jobs=args.max_queue),
+        JobQueue(max_jobs=args.max_queue, lane_jobs=args.client_jobs, lane_bytes=client_bytes),
         ResultStore(
             max_count=args.keep_results,
             max_age_s=args.result_age,
-            spool=ResultSpool(args.spool or default_spool_folder(args.endpoint)),
+            spool=spool,
+            client_bytes=client_bytes,
         ),
         preview_every_s=args.preview_every,
+        job_secrets=JobSecrets.kept_in(spool.folder),  # spooled results stay fetchable by their owners
+        orphan_grace_s=args.orphan_grace,
     )
     daemon.serve_forever()
     return 0
@@ -82,8 +112,12 @@ def status_command(args: argparse.Namespace) -> int:
 
 
 def keys_command(args: argparse.Namespace) -> int:
-    """`painterly keys`: create the daemon's key pair, and a client's with --client."""
+    """`painterly keys`: create the daemon's key pair, and a client's with --client; --revoke removes a client."""
     folder = args.dir or default_keys_folder()
+    if args.revoke:
+        removed = revoke_client(folder, args.revoke)
+        print(f"revoked {args.revoke}: removed {removed}; a running daemon refuses its new connections within 1 s")
+        return 0
     daemon_public = create_daemon_keys(folder)
     print(f"daemon key: {daemon_public} (give this public key to each client)")
     if args.client:

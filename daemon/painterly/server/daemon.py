@@ -13,6 +13,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,12 @@ from painterly import __version__
 from painterly.engine import StyleModel
 from painterly.server.binding import bind, ipc_file
 from painterly.server.freed_memory import return_freed_memory
-from painterly.server.job_queue import Job, JobQueue, QueueFull
-from painterly.server.keys import DaemonKeys, require_safe_bind
+from painterly.server.job_queue import Job, JobQueue, OverQuota, QueueFull
+from painterly.server.keys import AuthorisedClients, DaemonKeys, require_safe_bind
+from painterly.server.ownership import JobSecrets
 from painterly.server.refusals import RefusalLog, peer_name
 from painterly.server.results import Outcome, ResultStore
+from painterly.server.router_socket import router_socket
 from painterly.server.style_library import StyleLibrary
 from painterly.server.submission import job_from_submit
 from painterly.server.worker import EngineWorker
@@ -48,6 +51,8 @@ POLL_MS = 250
 STOP_WAIT_S = 10.0
 RECEIVE_BATCH = 100
 TRIM_AFTER_BYTES = 64 << 20  # received in one batch: then freed memory goes back to the system
+ORPHAN_GRACE_S = 300.0  # a job whose owner went away and did not fetch it again within this long is cancelled
+ORPHAN_REASON = "its owner went away and did not come back for it"
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +69,16 @@ class Daemon:
         jobs: JobQueue | None = None,
         results: ResultStore | None = None,
         preview_every_s: float = 2.0,
+        job_secrets: JobSecrets | None = None,
+        orphan_grace_s: float = ORPHAN_GRACE_S,
     ) -> None:
         require_safe_bind(endpoint, keys)
         self.model = model
         self.library = library
         self.jobs = jobs if jobs is not None else JobQueue()
         self.results = results if results is not None else ResultStore()
+        self.job_secrets = job_secrets if job_secrets is not None else JobSecrets()
+        self.orphan_grace_s = orphan_grace_s
         self._events: queue.SimpleQueue[JobEvent] = queue.SimpleQueue()
         self._bell_read, self._bell_write = os.pipe()
         os.set_blocking(self._bell_read, False)
@@ -82,11 +91,12 @@ class Daemon:
         self._stopping = False
         self._refusals = RefusalLog(log)
         self._context = zmq.Context()
-        self._socket = self._context.socket(zmq.ROUTER)
+        self._socket = router_socket(self._context)
         self._socket.linger = 1000
         self._socket.maxmsgsize = MAX_IMAGE_BYTES
         self._socket.rcvhwm = 8
         self._authenticator = keys.secure(self._socket, self._context) if keys is not None else None
+        self._authorised = None if keys is None else AuthorisedClients(self._authenticator, keys.clients_folder)
         try:
             self.endpoint = bind(self._socket, endpoint)
         except OSError:
@@ -99,6 +109,8 @@ class Daemon:
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: self.stop())
+            if self._authorised is not None:
+                signal.signal(signal.SIGHUP, lambda *_: self._authorised.reload_soon())
         poller = zmq.Poller()
         poller.register(self._socket, zmq.POLLIN)
         poller.register(self._bell_read, zmq.POLLIN)
@@ -109,8 +121,11 @@ class Daemon:
                 if self._socket in ready:
                     self._receive_batch()
                 self._handle_events()
+                self._cancel_orphans()
                 self._start_next_job()
                 self._refusals.tick()
+                if self._authorised is not None:
+                    self._authorised.refresh()
             self._wind_down()
         finally:
             self.close()
@@ -227,36 +242,45 @@ class Daemon:
             ahead = self.jobs.push(job) + (self._running is not None)
         except QueueFull as error:
             raise ProtocolError("queue_full", str(error)) from None
+        except OverQuota as error:
+            raise ProtocolError("over_quota", str(error)) from None
         log.info("job %s queued for %s", job.id, sender.hex())
         self._start_next_job()
-        self._send(sender, Accepted(job.id, ahead, message.header["req"]))
+        self._send(sender, Accepted(job.id, ahead, message.header["req"], self.job_secrets.of(job.id)))
 
     def _on_cancel(self, sender: bytes, message: Message) -> None:
         job_id, req = message.header["job"], message.header["req"]
         job = self._live_job(job_id)
-        if job is None:
-            if self.results.get(job_id) is not None:
-                raise ProtocolError("job_finished", f"job {job_id} has already ended")
+        if job is None and self.results.get(job_id) is None:
             raise ProtocolError("unknown_job", f"no job {job_id}")
-        if job.owner != sender:
-            raise ProtocolError("not_owner", f"job {job_id} belongs to another connection")
+        self._check_secret(job_id, message)
+        if job is None:
+            raise ProtocolError("job_finished", f"job {job_id} has already ended")
         if job is self._running:
             self.worker.cancel("cancelled by its owner")
             return
         self.jobs.remove(job_id)
-        self._finish(Cancelled(job_id, "cancelled by its owner", req), sender)
+        self._finish(Cancelled(job_id, "cancelled by its owner", req), job)
 
     def _on_fetch(self, sender: bytes, message: Message) -> None:
+        """The outcome of an ended job; for a live one, Accepted, and its events go to this connection from now."""
         job_id, req = message.header["job"], message.header["req"]
         outcome = self.results.get(job_id)
+        job = self._live_job(job_id) if outcome is None else None
+        if outcome is None and job is None:
+            raise ProtocolError("unknown_job", f"no job {job_id}: it never existed here or its result expired")
+        self._check_secret(job_id, message)
         if outcome is not None:
             self._send(sender, dataclasses.replace(outcome, req=req))
             return
-        job = self._live_job(job_id)
-        if job is None:
-            raise ProtocolError("unknown_job", f"no job {job_id}: it never existed here or its result expired")
-        job.owner = sender
+        job.owner, job.orphaned_at = sender, None
         self._send(sender, Accepted(job_id, self._jobs_ahead(job_id), req))
+
+    def _check_secret(self, job_id: str, message: Message) -> None:
+        """ProtocolError(not_owner) unless the request carries the job's secret (its routing id proves nothing)."""
+        secret = message.header.get("secret")
+        if not (isinstance(secret, str) and self.job_secrets.holds(job_id, secret)):
+            raise ProtocolError("not_owner", f"job {job_id}: the request does not carry the job's secret")
 
     # --- jobs -----------------------------------------------------------------------------------------------
 
@@ -304,14 +328,36 @@ class Daemon:
                     self._send(self._running.owner, event)
                 continue
             if self._running is not None and self._running.id == event.job:
-                owner, self._running = self._running.owner, None
-                self._finish(event, owner)
+                job, self._running = self._running, None
+                self._finish(event, job)
 
-    def _finish(self, outcome: Outcome, owner: bytes) -> None:
-        """Keep a job's outcome for fetching and tell its owner, if still connected."""
+    def _finish(self, outcome: Outcome, job: Job) -> None:
+        """Keep a job's outcome for fetching (counted against its submitter's quota) and tell its owner, if any."""
         log.info("job %s ended: %s", outcome.job, type(outcome).__name__.lower())
-        self.results.keep(outcome)
-        self._send(owner, outcome)
+        self.results.keep(outcome, job.lane)
+        self._send(job.owner, outcome)
+
+    def _cancel_orphans(self) -> None:
+        """Cancel the jobs whose owner went away more than orphan_grace_s ago and did not fetch them again."""
+        gone_before = time.monotonic() - self.orphan_grace_s
+        for job in list(self.jobs):
+            if job.orphaned_at is not None and job.orphaned_at <= gone_before:
+                self.jobs.remove(job.id)
+                self._finish(Cancelled(job.id, ORPHAN_REASON), job)
+        running = self._running
+        if running is not None and running.orphaned_at is not None and running.orphaned_at <= gone_before:
+            running.orphaned_at = None  # still ownerless; cancel it once, its Cancelled event ends it
+            log.info("job %s: cancelling, %s", running.id, ORPHAN_REASON)
+            self.worker.cancel(ORPHAN_REASON)
+
+    def _owner_gone(self, owner: bytes) -> None:
+        """A send to `owner` found no connection: its jobs get no events until their secret is shown again."""
+        now = time.monotonic()
+        live = [*self.jobs, *([self._running] if self._running is not None else [])]
+        for job in live:
+            if job.owner == owner:
+                job.owner, job.orphaned_at = None, now
+                log.info("job %s: its owner's connection went away", job.id)
 
     def _wind_down(self) -> None:
         """Cancel the queue and the running job, telling each owner, before the socket closes."""
@@ -329,9 +375,20 @@ class Daemon:
 
     # --- sending --------------------------------------------------------------------------------------------
 
-    def _send(self, recipient: bytes, event: JobEvent) -> None:
-        self._send_parts(recipient, event.to_parts())
+    def _send(self, recipient: bytes | None, event: JobEvent) -> None:
+        """Send a job's event to its owner; nothing when it has none (its connection went away)."""
+        if recipient is not None:
+            self._send_parts(recipient, event.to_parts())
 
     def _send_parts(self, recipient: bytes, parts: list[Any]) -> None:
-        """Send to one client; a client that has gone away is skipped (ROUTER drops unroutable messages)."""
-        self._socket.send_multipart([recipient, *parts], copy=len(parts) == 1)
+        """Send to one client without ever blocking the loop: a client whose queue is full misses the message (a
+        fetch gets any outcome again); one whose connection went away (ZMQ_ROUTER_MANDATORY says so) is no longer
+        its jobs' owner."""
+        try:
+            self._socket.send_multipart([recipient, *parts], zmq.NOBLOCK, copy=len(parts) == 1)
+        except zmq.Again:
+            log.debug("a message to %s was dropped: its queue is full", peer_name(recipient))
+        except zmq.ZMQError as error:
+            if error.errno != zmq.EHOSTUNREACH:
+                raise
+            self._owner_gone(recipient)

@@ -18,18 +18,24 @@ class QueueFull(Exception):
     """The queue already holds as many jobs or bytes as it may."""
 
 
+class OverQuota(Exception):
+    """The submitting connection already holds as many waiting jobs or bytes as one connection may."""
+
+
 @dataclass
 class Job:
-    """A submitted job. `lane` is the connection that submitted it (for fair turns); `owner` the one that gets
-    its events, which a fetch from a new connection moves. The id is a 128-bit random token."""
+    """A submitted job. `lane` is the connection that submitted it (for fair turns and quotas); `owner` the one that
+    gets its events, which a fetch with the job's secret moves, None once the owner's connection went away
+    (`orphaned_at`: since when, on the monotonic clock). The id is a 128-bit random token."""
 
     lane: bytes
-    owner: bytes
+    owner: bytes | None
     content: Pixels
     styles: list[StyleSpec]
     settings: Settings
     init_image: Pixels | None = None
     id: str = field(default_factory=lambda: secrets.token_hex(16))
+    orphaned_at: float | None = None
 
     @property
     def nbytes(self) -> int:
@@ -41,12 +47,17 @@ class Job:
 class JobQueue:
     """Waiting jobs, served in rounds: each client's n-th waiting job runs in round n, oldest first within a round.
 
-    So a client with ten jobs queued cannot hold back another client's first job by more than one turn.
+    So a client with ten jobs queued cannot hold back another client's first job by more than one turn, and one
+    client (lane) may hold at most `lane_jobs` of the `max_jobs` and `lane_bytes` of the `max_bytes`.
     """
 
-    def __init__(self, max_jobs: int = 64, max_bytes: int = 2 << 30) -> None:
+    def __init__(
+        self, max_jobs: int = 64, max_bytes: int = 2 << 30, lane_jobs: int = 16, lane_bytes: int = 512 << 20
+    ) -> None:
         self.max_jobs = max_jobs
         self.max_bytes = max_bytes
+        self.lane_jobs = lane_jobs
+        self.lane_bytes = lane_bytes
         self._waiting: dict[str, tuple[tuple[int, int], Job]] = {}
         self._next_round: dict[bytes, int] = {}
         self._current_round = 0
@@ -61,7 +72,17 @@ class JobQueue:
         return (job for _, job in sorted(self._waiting.values(), key=lambda entry: entry[0]))
 
     def push(self, job: Job) -> int:
-        """Queue a job and return how many waiting jobs run before it; QueueFull when over a limit."""
+        """Queue a job and return how many waiting jobs run before it; OverQuota when over its lane's share,
+        QueueFull when over the whole queue's limit."""
+        lane_jobs = [other for _, other in self._waiting.values() if other.lane == job.lane]
+        if len(lane_jobs) >= self.lane_jobs:
+            raise OverQuota(f"this connection has {len(lane_jobs)} jobs waiting, the most one connection may")
+        lane_bytes = sum(other.nbytes for other in lane_jobs)
+        if lane_bytes + job.nbytes > self.lane_bytes:
+            raise OverQuota(
+                f"this connection's waiting jobs hold {lane_bytes >> 20} MiB of images and this one "
+                f"{job.nbytes >> 20} MiB; one connection may hold {self.lane_bytes >> 20} MiB"
+            )
         if len(self._waiting) >= self.max_jobs:
             raise QueueFull(f"the queue holds {len(self._waiting)} jobs, its limit")
         if self.queued_bytes + job.nbytes > self.max_bytes:

@@ -9,8 +9,11 @@ A keys folder holds:
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import shutil
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,9 @@ from zmq.auth.thread import ThreadAuthenticator
 
 DAEMON_NAME = "daemon"
 LOOPBACK_NAMES = ("localhost",)
+RELOAD_EVERY_S = 1.0  # how often a running daemon looks at its clients folder
+
+log = logging.getLogger(__name__)
 
 
 def default_keys_folder() -> Path:
@@ -88,6 +94,16 @@ def create_client_keys(folder: Path, name: str) -> Path:
     return Path(secret_file)
 
 
+def revoke_client(folder: Path, name: str) -> Path:
+    """Stop accepting a client: remove its public key from `folder`/clients (a running daemon notices within
+    RELOAD_EVERY_S); returns the removed file. ValueError when no such client is authorised."""
+    public = folder / "clients" / f"{name}.key"
+    if not public.is_file():
+        raise ValueError(f"no authorised client {name!r} in {folder / 'clients'}")
+    public.unlink()
+    return public
+
+
 @dataclass(frozen=True)
 class DaemonKeys:
     """The daemon's key pair and the folder of client public keys it accepts."""
@@ -119,3 +135,42 @@ class DaemonKeys:
         socket.curve_publickey = self.public
         socket.curve_server = True
         return authenticator
+
+
+class AuthorisedClients:
+    """The client keys a running daemon accepts, read again whenever the clients folder changes (looked at every
+    RELOAD_EVERY_S) or at the next refresh after reload_soon() (SIGHUP). A removed key is refused from its next
+    connection on; a connection already open stays until it closes."""
+
+    def __init__(
+        self, authenticator: ThreadAuthenticator, folder: Path, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.folder = folder
+        self._authenticator = authenticator
+        self._clock = clock
+        self._seen: frozenset[tuple[str, int, int]] | None = self._listing()
+        self._next_look = clock() + RELOAD_EVERY_S
+
+    def reload_soon(self) -> None:
+        """Reload at the next refresh whether or not the folder changed (safe from a signal handler)."""
+        self._seen = None
+        self._next_look = 0.0
+
+    def refresh(self) -> None:
+        """Give the authenticator the folder's keys again if they changed since it last read them."""
+        if self._clock() < self._next_look:
+            return
+        self._next_look = self._clock() + RELOAD_EVERY_S
+        listing = self._listing()
+        if listing != self._seen:
+            self._seen = listing
+            self._authenticator.configure_curve(domain="*", location=str(self.folder))
+            log.info("authorised client keys reloaded from %s: %d key(s)", self.folder, len(listing))
+
+    def _listing(self) -> frozenset[tuple[str, int, int]]:
+        """Each key file's name, modification time and size: what tells a change."""
+        try:
+            stats = [(path.name, path.stat()) for path in self.folder.glob("*.key")]
+        except OSError:
+            return frozenset()
+        return frozenset((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
