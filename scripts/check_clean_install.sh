@@ -13,9 +13,14 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/painterly-clean-install.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
 
-"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" .
+# Built from a copy of the checkout's files (tracked, and new ones git does not ignore), so no build/ folder of an
+# earlier build can slip stale modules into the wheel.
+mkdir "$work/source"
+git ls-files -z --cached --others --exclude-standard | tar --null --files-from=- --ignore-failed-read --warning=no-failed-read -cf - |
+    tar -xf - -C "$work/source"
+"$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/dist" "$work/source"
 wheel=$(echo "$work"/dist/painterly-*.whl)
-git ls-files daemon/painterly shared/painterly_wire plugin_krita plugin_gimp | "$python" -c '
+(cd "$work/source" && find daemon/painterly shared/painterly_wire plugin_krita plugin_gimp -type f -not -path '*/vendor/*') | "$python" -c '
 import sys, zipfile
 places = {"daemon/": "", "shared/": "", "plugin_krita/": "painterly/plugins/krita/", "plugin_gimp/": "painterly/plugins/gimp/"}
 shipped = set(zipfile.ZipFile(sys.argv[1]).namelist())
