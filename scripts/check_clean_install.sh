@@ -52,14 +52,16 @@ from pathlib import Path
 from painterly_wire.daemon_start import start_daemon, wait_for_daemon
 from painterly_wire.install_record import recorded_start_command
 command = recorded_start_command(Path("gimp-plug-ins/painterly-gimp"))
-assert command == f"{sys.argv[1]} serve", command
+assert command.startswith(f"{sys.argv[1]} serve "), command
 assert recorded_start_command(Path("krita/pykrita/painterly_krita")) == command
 with socket.socket() as probe:
     probe.bind(("127.0.0.1", 0))
     endpoint = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
 started = start_daemon(command, endpoint)
 try:
-    print("the recorded start command started a daemon:", wait_for_daemon(endpoint, 60, started)["version"])
+    status = wait_for_daemon(endpoint, 60, started)
+    assert status["started_by"] == "plugin" and status["idle_exit_s"] > 0, status
+    print("the recorded start command started a daemon:", command)
 finally:
     started.process.terminate()
     started.process.wait(30)

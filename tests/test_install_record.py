@@ -49,7 +49,7 @@ def test_both_installers_record_this_painterly_and_its_daemon_starts_from_the_re
     started = start_daemon(gimp_command, endpoint)
     try:
         status = wait_for_daemon(endpoint, 60, started)
-        assert status["type"] == "status"
+        assert (status["started_by"], status["idle_exit_s"]) == ("plugin", 1800)
     finally:
         started.process.terminate()
         started.process.wait(30)

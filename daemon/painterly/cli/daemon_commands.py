@@ -53,6 +53,14 @@ def add_daemon_commands(subparsers: Any) -> None:
         metavar="S",
         help="cancel a job whose editor disconnected and did not come back for it within S seconds (inf: never)",
     )
+    serve.add_argument(
+        "--idle-exit",
+        type=float,
+        default=0,
+        metavar="S",
+        help="stop once no client has sent anything and no job has waited or run for S seconds (default 0: never)",
+    )
+    serve.add_argument("--started-by", metavar="WHO", help="who started this daemon (e.g. plugin), shown in its status")
     serve.set_defaults(run=serve_command)
 
     status = subparsers.add_parser("status", help="show what a running daemon is doing")
@@ -95,6 +103,8 @@ def serve_command(args: argparse.Namespace) -> int:
         preview_every_s=args.preview_every,
         job_secrets=JobSecrets.kept_in(spool.folder),  # spooled results stay fetchable by their owners
         orphan_grace_s=args.orphan_grace,
+        idle_exit_s=args.idle_exit,
+        started_by=args.started_by,
     )
     daemon.serve_forever()
     return 0
@@ -108,6 +118,9 @@ def status_command(args: argparse.Namespace) -> int:
     print(f"  device  {status['device']} ({status['dtype']})")
     print(f"  weights {status['weights']}")
     print(f"  queue   {status['queue_length']} job(s)")
+    if status.get("started_by") or status.get("idle_exit_s"):
+        idle = f"stops after {status['idle_exit_s']:g} s unused" if status.get("idle_exit_s") else "runs until stopped"
+        print(f"  started by {status.get('started_by') or 'hand'}; {idle}")
     return 0
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from painterly.install.manifest import Manifest
 from painterly_wire.install_record import command_text, write_start_record
 
+PLUGIN_DAEMON_IDLE_EXIT_S = 1800  # a daemon a plugin started stops after half an hour unused
+
 
 def this_painterly() -> list[str]:
     """The arguments that run this `painterly`: its program by absolute path, or, when it was run as
@@ -21,10 +23,11 @@ def this_painterly() -> list[str]:
 
 
 def record_start_command(plugin_folder: Path, manifest: Manifest, sandboxed: bool = False) -> str:
-    """Write the plugin's start-command record (`painterly serve` of this installation); return the command, or for
-    an editor in a sandbox (Flatpak, which cannot run programs of the host) record nothing and say so."""
+    """Write the plugin's start-command record (`painterly serve` of this installation, stopping when unused for
+    PLUGIN_DAEMON_IDLE_EXIT_S); return the command. For an editor in a sandbox (Flatpak, which cannot run programs
+    of the host) record nothing and say so."""
     if sandboxed:
         return "none (the Flatpak sandbox cannot run it: start `painterly serve` in a terminal first)"
-    arguments = [*this_painterly(), "serve"]
+    arguments = [*this_painterly(), "serve", "--idle-exit", str(PLUGIN_DAEMON_IDLE_EXIT_S), "--started-by", "plugin"]
     manifest.files.append(str(write_start_record(plugin_folder, arguments)))
     return command_text(arguments)

@@ -24,6 +24,7 @@ from painterly import __version__
 from painterly.engine import StyleModel
 from painterly.server.binding import bind, ipc_file
 from painterly.server.freed_memory import return_freed_memory
+from painterly.server.idle_exit import IdleTimer
 from painterly.server.job_queue import Job, JobQueue, OverQuota, QueueFull
 from painterly.server.keys import AuthorisedClients, DaemonKeys, require_safe_bind
 from painterly.server.ownership import JobSecrets
@@ -71,6 +72,8 @@ class Daemon:
         preview_every_s: float = 2.0,
         job_secrets: JobSecrets | None = None,
         orphan_grace_s: float = ORPHAN_GRACE_S,
+        idle_exit_s: float = 0.0,
+        started_by: str | None = None,
     ) -> None:
         require_safe_bind(endpoint, keys)
         self.model = model
@@ -79,6 +82,8 @@ class Daemon:
         self.results = results if results is not None else ResultStore()
         self.job_secrets = job_secrets if job_secrets is not None else JobSecrets()
         self.orphan_grace_s = orphan_grace_s
+        self.idle = IdleTimer(idle_exit_s)  # 0: never stop for being unused
+        self.started_by = started_by  # e.g. "plugin", shown in the status
         self._events: queue.SimpleQueue[JobEvent] = queue.SimpleQueue()
         self._bell_read, self._bell_write = os.pipe()
         os.set_blocking(self._bell_read, False)
@@ -123,6 +128,9 @@ class Daemon:
                 self._handle_events()
                 self._cancel_orphans()
                 self._start_next_job()
+                if self.idle.expired(busy=self._running is not None or len(self.jobs) > 0):
+                    log.info("unused for %g s: stopping (--idle-exit)", self.idle.after_s)
+                    self.stop()
                 self._refusals.tick()
                 if self._authorised is not None:
                     self._authorised.refresh()
@@ -182,6 +190,7 @@ class Daemon:
     def _handle_request(self, sender: bytes, parts: Sequence[Any], frame_count: int) -> None:
         """Answer one request (`parts`: its first frames of `frame_count`); a broken one gets an error reply and a
         line in the refusal log, and nothing else changes."""
+        self.idle.used()
         job = None
         try:
             message = decode(parts, REQUEST_TYPES, MAX_REQUEST_FRAMES, frame_count)
@@ -204,6 +213,8 @@ class Daemon:
             "weights": self.model.weights_description,
             "queue_length": len(self.jobs) + (self._running is not None),
             "running": self._running is not None,
+            "idle_exit_s": self.idle.after_s,
+            "started_by": self.started_by,
         }
         self._send_parts(sender, encode(status))
 
