@@ -75,16 +75,19 @@ def test_max_queue_and_preview_interval_hold(daemon, content, style):
     with daemon.client() as client:
         running = client.submit(content, [style], LONG_JOB)
         started = time.monotonic()
-        waiting = [client.submit(content, [style], ZERO_STEP) for _ in range(2)]
-        with pytest.raises(JobFailed) as refused:
-            client.submit(content, [style], ZERO_STEP)
-        assert refused.value.code == "queue_full"
-        steps: list[Progress] = []
-        while time.monotonic() - started < 3.0:  # past the default preview interval of 2 s
-            steps += [event for event in client.events(0.2) if isinstance(event, Progress) and event.job == running]
-        assert steps and all(step.preview is None for step in steps)
-        for job in [*waiting, running]:
-            client.cancel(job)
+        try:
+            waiting = [client.submit(content, [style], ZERO_STEP) for _ in range(2)]
+            with pytest.raises(JobFailed) as refused:
+                client.submit(content, [style], ZERO_STEP)
+            assert refused.value.code == "queue_full"
+            for job in waiting:
+                client.cancel(job)
+            steps: list[Progress] = []
+            while time.monotonic() - started < 3.0:  # past the default preview interval of 2 s
+                steps += [event for event in client.events(0.2) if isinstance(event, Progress) and event.job == running]
+            assert steps and all(step.preview is None for step in steps)
+        finally:
+            client.cancel(running)  # so a failure here leaves no 5000-step job in the way of the next test
         wait_for(client, running, Cancelled)
 
 
