@@ -58,13 +58,14 @@ def main() -> int:
         started = time.monotonic()
         tally = fuzz(daemon.endpoint, args.messages)
         seconds = time.monotonic() - started
+        rss_after, peak = memory_mib(pid), memory_mib(pid, "VmHWM")
         with daemon.client(timeout_s=60) as client:
             style = StyleSpec(1.0, pixels=photo("style/starry_night.jpg", 40))
-            result = client.stylize(photo("content/tubingen.jpg", 40), [style], {"preset": "fast", "iterations": 2})
+            params = {"preset": "fast", "size": 40, "iterations": 2}
+            result = client.stylize(photo("content/tubingen.jpg", 40), [style], params)
         print(tally.report())
         print(f"{seconds:.0f} s, {tally.sent / seconds:.0f} messages/s")
-        rss_after, peak = memory_mib(pid), memory_mib(pid, "VmHWM")
-        print(f"daemon RSS before {rss_before:.0f} MiB, after {rss_after:.0f} MiB, peak {peak:.0f} MiB")
+        print(f"daemon RSS before {rss_before:.0f} MiB, after the fuzzing {rss_after:.0f} MiB, peak {peak:.0f} MiB")
         print(f"real job afterwards: {result.report['steps']} steps, {result.image.width}x{result.image.height}")
         print(f"daemon alive: {daemon.process.poll() is None}, tracebacks logged: {daemon.log().count('Traceback')}")
     return 1 if tally.internal_errors or tally.answered != tally.sent else 0
