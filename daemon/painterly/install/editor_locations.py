@@ -154,10 +154,11 @@ def choose_installation(
     found: list[Installation], usual: Installation, folder: Path | None, editor: str, option: str
 ) -> Installation:
     """What to install into: the installation whose plugin folder is `folder` (given with `option`) or that folder
-    alone; else the one installation found; else the usual folders. InstallError when several are found and no
-    folder was given, naming each with the option that picks it."""
+    alone (with the usual settings file); else the one installation found; else the usual folders. InstallError
+    when several are found and no folder was given, naming each with the option that picks it."""
     if folder is not None:
-        return next((place for place in found if place.plugin_folder == folder), Installation("given", folder, None))
+        given = Installation("given", folder, None, usual.settings_file)
+        return next((place for place in found if place.plugin_folder == folder), given)
     if len(found) > 1:
         ways = "; ".join(
             f"{place.kind} ({'Python ' + place.python if place.python else 'Python unknown'}): {option} "

@@ -64,7 +64,7 @@ def install(args: argparse.Namespace) -> str:
     """Copy the plugin, vendor its packages and enable it; undo everything if a step fails."""
     place = chosen_krita(args)
     resources = place.plugin_folder
-    kritarc = args.kritarc or place.settings_file or default_krita(Machine()).settings_file
+    kritarc = args.kritarc or place.settings_file
     target_python = args.python_version or place.python
     if target_python is None:
         raise InstallError(f"cannot find Krita's Python version; pass --python-version ({_OFFICIAL_BUILDS})")
