@@ -9,7 +9,8 @@ import stat
 import pytest
 from support import DaemonProcess, child_environment, photo
 
-from painterly_wire import JobFailed, Result, StyleSpec
+from painterly.server.spool import ResultSpool
+from painterly_wire import JobFailed, Pixels, Result, StyleSpec
 
 TINY_JOB = {"preset": "fast", "size": 40, "iterations": 2, "seed": 3}
 ZERO_STEP = {"preset": "fast", "iterations": 0}
@@ -65,3 +66,15 @@ def test_a_finished_result_survives_a_killed_daemon(tmp_path):
     finally:
         third.stop()
     assert "Traceback" not in first.log() + second.log() + third.log()
+
+
+def test_a_damaged_or_half_written_file_is_dropped_at_start_not_fatal(tmp_path):
+    spool = ResultSpool(tmp_path)
+    kept = Result("a" * 32, Pixels(1, 1, 3, "u8", b"abc"), {"steps": 0})
+    spool.save(12.5, kept)
+    (tmp_path / f"{'b' * 32}.outcome").write_bytes(b"\x93not an outcome")
+    (tmp_path / f"{'c' * 32}.partial").write_bytes(b"cut short by a crash")
+    assert [(kept_at, outcome.job, bytes(outcome.image.data)) for kept_at, outcome in spool.load()] == [
+        (12.5, kept.job, b"abc")
+    ]
+    assert [path.name for path in tmp_path.iterdir()] == [f"{kept.job}.outcome"]
