@@ -17,6 +17,8 @@ import msgpack
 import zmq
 from hypothesis import strategies as st
 
+from painterly_wire import PROTOCOL_VERSION
+
 FENCE = 2**31 - 1
 CLEAN_UP = 2**40  # request numbers of the cancels that remove jobs a mutation left valid
 REPLY_TYPES = ("status", "styles", "accepted", "error")
@@ -113,7 +115,7 @@ def valid_request(draw, kinds: tuple[str, ...] = tuple(VALID_REQUESTS)) -> tuple
     """A valid request's header (a fresh copy) and frames."""
     header, frames = VALID_REQUESTS[draw(st.sampled_from(kinds))]
     copied = msgpack.unpackb(msgpack.packb(header))
-    return {"v": 1, "req": draw(st.integers(0, 2**31 - 2)), **copied}, list(frames)
+    return {"v": PROTOCOL_VERSION, "req": draw(st.integers(0, 2**31 - 2)), **copied}, list(frames)
 
 
 @st.composite
@@ -299,7 +301,7 @@ def exchange_batch(socket: zmq.Socket, batch: list[tuple[str, list[bytes]]], tal
     cancel any job a mutation happened to leave valid (an empty params map means a full-size quality job)."""
     for _, parts in batch:
         socket.send_multipart(parts)
-    socket.send_multipart([msgpack.packb({"v": 1, "type": "hello", "req": FENCE})])
+    socket.send_multipart([msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": FENCE})])
     replies = []
     while True:
         assert socket.poll(10_000), "the daemon stopped answering"
@@ -312,9 +314,10 @@ def exchange_batch(socket: zmq.Socket, batch: list[tuple[str, list[bytes]]], tal
         if header.get("type") in REPLY_TYPES and (req is not None or "job" not in header):
             replies.append(header)
     assert len(replies) == len(batch), f"{len(batch)} messages sent, {len(replies)} answered"
-    accepted = [reply["job"] for reply in replies if reply["type"] == "accepted"]
+    accepted = [reply for reply in replies if reply["type"] == "accepted"]
     for number, job in enumerate(accepted):
-        socket.send_multipart([msgpack.packb({"v": 1, "type": "cancel", "req": CLEAN_UP + number, "job": job})])
+        cancel = {"type": "cancel", "req": CLEAN_UP + number, "job": job["job"], "secret": job["secret"]}
+        socket.send_multipart([msgpack.packb({"v": PROTOCOL_VERSION, **cancel})])
     for (kind, _), reply in zip(batch, replies, strict=True):
         code = reply.get("code", reply["type"])
         tally.codes[kind][code] += 1

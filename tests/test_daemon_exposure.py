@@ -15,9 +15,9 @@ import zmq
 from support import WEIGHTS, DaemonProcess, child_environment, free_port, photo, run_painterly
 
 from painterly.server.keys import is_loopback
-from painterly_wire import JobFailed, StyleSpec
+from painterly_wire import PROTOCOL_VERSION, JobFailed, StyleSpec
 
-HELLO = msgpack.packb({"v": 1, "type": "hello", "req": 1})
+HELLO = msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1})
 
 
 def hello_over_ipv6(process: DaemonProcess, timeout_s: float = 60.0) -> dict:

@@ -144,7 +144,7 @@ def test_an_editor_that_only_drains_events_hears_within_seconds_that_the_daemon_
         assert heard_after_s < 8, f"the editor heard after {heard_after_s:.1f} s"
 
 
-def test_a_job_whose_editor_never_comes_back_is_cancelled_after_the_orphan_grace(content, style):
+def test_a_job_whose_editor_never_came_back_is_cancelled_after_the_grace(content, style):
     with running_daemon("--preview-every", "0", "--orphan-grace", "2") as daemon:
         with daemon.client() as editor:
             kept = editor.submit(content, [style], LONG_JOB)
@@ -210,14 +210,18 @@ def test_a_revoked_client_key_is_refused_without_a_restart(keys_folder):
         return ClientKeys.from_files(keys_folder / "client-secrets" / f"{name}.key_secret", keys_folder / "daemon.key")
 
     alice, bob = keys_of("alice"), keys_of("bob")
-    with running_daemon("--keys", str(keys_folder), keys=alice) as daemon:
-        with Client(daemon.endpoint, timeout_s=5, keys=bob) as client:
-            assert client.hello()["device"] == "cpu"
+    with (
+        running_daemon("--keys", str(keys_folder), keys=alice) as daemon,
+        Client(daemon.endpoint, timeout_s=2, keys=bob) as connected_bob,
+    ):
+        assert connected_bob.hello()["device"] == "cpu"
         revoked = run_painterly("keys", "--dir", str(keys_folder), "--revoke", "bob")
         assert revoked.returncode == 0 and "revoked bob" in revoked.stdout, revoked.stderr
         time.sleep(2)
         with Client(daemon.endpoint, timeout_s=2, keys=bob) as client, pytest.raises(DaemonUnavailable):
             client.hello()
+        with pytest.raises(DaemonUnavailable):  # nor is a connection bob opened before the revocation answered
+            connected_bob.hello()
         with Client(daemon.endpoint, timeout_s=5, keys=alice) as client:
             assert client.hello()["device"] == "cpu"
         assert re.search(r"authorised client keys reloaded from .*: 1 key", daemon.log())

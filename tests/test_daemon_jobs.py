@@ -17,6 +17,7 @@ from PIL import Image
 from support import child_environment, memory_mib, painterly_command, photo, raw_exchange, running_daemon
 
 from painterly_wire import (
+    PROTOCOL_VERSION,
     Accepted,
     Cancelled,
     Client,
@@ -223,22 +224,26 @@ def test_fetch_moves_a_running_job_to_the_new_connection(daemon, content, style)
 def test_version_mismatch_gets_a_clear_error(daemon):
     reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 99, "type": "hello", "req": 5}))
     assert reply["type"] == "error" and reply["code"] == "version_mismatch" and reply["req"] == 5
-    assert "99" in reply["message"] and "1" in reply["message"]
+    assert "99" in reply["message"] and str(PROTOCOL_VERSION) in reply["message"]
 
 
 def test_unknown_fields_are_ignored_and_missing_fields_refused(daemon):
-    reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 1, "type": "hello", "req": 1, "from_the_future": [1]}))
+    reply = raw_exchange(
+        daemon.endpoint, msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1, "from_the_future": [1]})
+    )
     assert reply["type"] == "status"
-    reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 1, "type": "submit", "req": 2, "styles": []}))
+    reply = raw_exchange(
+        daemon.endpoint, msgpack.packb({"v": PROTOCOL_VERSION, "type": "submit", "req": 2, "styles": []})
+    )
     assert (reply["type"], reply["code"], reply["req"]) == ("error", "missing_field", 2)
-    reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 1, "type": "teleport", "req": 3}))
+    reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": PROTOCOL_VERSION, "type": "teleport", "req": 3}))
     assert (reply["code"], reply["req"]) == ("unknown_type", 3)
 
 
 def submit_header(content: dict, req: int) -> bytes:
     return msgpack.packb(
         {
-            "v": 1,
+            "v": PROTOCOL_VERSION,
             "type": "submit",
             "req": req,
             "content": content,
@@ -335,7 +340,7 @@ def test_an_oversized_frame_is_cut_off_without_filling_the_daemons_memory(daemon
     with context.socket(zmq.DEALER) as flooder:
         flooder.linger = 0
         flooder.connect(daemon.endpoint)
-        header = msgpack.packb({"v": 1, "type": "hello", "req": 1})
+        header = msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1})
         flooder.send_multipart([header, bytes(MAX_IMAGE_BYTES + 1)], copy=False)
         assert not flooder.poll(2000), "the daemon answered a message it should have refused"
     assert client.hello()["queue_length"] == 0

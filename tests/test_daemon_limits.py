@@ -13,9 +13,9 @@ import msgpack
 import pytest
 from support import memory_mib, photo, raw_exchange, running_daemon
 
-from painterly_wire import JobFailed, Pixels, StyleSpec
+from painterly_wire import PROTOCOL_VERSION, JobFailed, Pixels, StyleSpec
 
-HELLO = msgpack.packb({"v": 1, "type": "hello", "req": 7})
+HELLO = msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 7})
 MIB = 1 << 20
 
 
@@ -47,7 +47,7 @@ def test_an_oversized_header_is_refused_before_it_is_copied(daemon):
     except OSError as error:
         pytest.skip(f"cannot reset the daemon's peak memory: {error}")
     before = memory_mib(pid)
-    header = msgpack.packb({"v": 1, "type": "hello", "req": 8, "pad": bytes(128 * MIB)})
+    header = msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 8, "pad": bytes(128 * MIB)})
     reply = raw_exchange(daemon.endpoint, header, timeout_s=60)
     assert reply["code"] == "too_large" and "header" in reply["message"]
     # libzmq's own copy of the frame is unavoidable; reading it must add no second (or third) one
@@ -95,10 +95,12 @@ FORGED = "2026-01-01 00:00:00,000 INFO painterly.server.daemon: job 0 ended: res
 
 def test_refusals_reach_the_log_escaped_capped_and_counted(daemon):
     job = "\n" + FORGED + "\x1b[2J" + "x" * 60_000
-    reply = raw_exchange(daemon.endpoint, msgpack.packb({"v": 1, "type": "cancel", "req": 1, "job": job}))
+    reply = raw_exchange(
+        daemon.endpoint, msgpack.packb({"v": PROTOCOL_VERSION, "type": "cancel", "req": 1, "job": job})
+    )
     assert reply["code"] == "unknown_job"
     logged_before = daemon.log().count("refused a message")
-    flood = [msgpack.packb({"v": 1, "type": "teleport", "req": number}) for number in range(300)]
+    flood = [msgpack.packb({"v": PROTOCOL_VERSION, "type": "teleport", "req": number}) for number in range(300)]
     started = time.monotonic()
     for parts in flood:
         assert raw_exchange(daemon.endpoint, parts)["code"] == "unknown_type"

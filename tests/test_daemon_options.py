@@ -28,6 +28,9 @@ OPTION_TESTS = {
     "--result-age": "test_daemon_options.py::test_result_age_bounds_how_long_a_result_is_kept",
     "--spool": "test_daemon_spool.py::test_a_finished_result_survives_a_killed_daemon",
     "--memory-limit": "test_memory.py::test_the_daemon_refuses_a_job_too_large_at_submit",
+    "--client-jobs": "test_daemon_hardening.py::test_one_connection_cannot_fill_the_queue_or_the_result_store",
+    "--client-mib": "test_daemon_hardening.py::test_one_connection_cannot_fill_the_queue_or_the_result_store",
+    "--orphan-grace": "test_daemon_hardening.py::test_a_job_whose_editor_never_came_back_is_cancelled_after_the_grace",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from painterly.server.job_queue import Job, JobQueue, QueueFull
+from painterly.server.job_queue import Job, JobQueue, OverQuota, QueueFull
 from painterly.server.results import ResultStore
 from painterly_wire import Cancelled, Failed, Pixels, Result, StyleSpec
 
@@ -128,3 +128,25 @@ def test_cancelling_after_a_turn_this_round_still_waits_for_the_next_round():
     a3 = job(b"a")
     queue.push(a3)
     assert list(queue) == [b1, b2, a3]
+
+
+def test_one_lane_gets_its_quota_of_jobs_and_bytes_and_the_others_theirs():
+    queue = JobQueue(max_jobs=10, max_bytes=100, lane_jobs=2, lane_bytes=6)
+    queue.push(job(b"a"))
+    queue.push(job(b"a"))
+    with pytest.raises(OverQuota, match="2 jobs waiting"):
+        queue.push(job(b"a"))
+    with pytest.raises(OverQuota, match="MiB"):
+        queue.push(job(b"b", Pixels(3, 1, 3, "u8", bytes(9))))
+    queue.push(job(b"b"))
+    assert len(queue) == 3
+
+
+def test_store_drops_a_clients_own_oldest_results_beyond_its_quota():
+    store = ResultStore(max_count=10, max_bytes=100, client_bytes=5)
+    store.keep(result("theirs", 4), b"other")
+    for name in ("first", "second", "third"):
+        store.keep(result(name, 2), b"greedy")
+    assert store.get("first") is None
+    assert store.get("second") is not None and store.get("third") is not None
+    assert store.get("theirs") is not None

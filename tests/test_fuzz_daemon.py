@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from malformed_messages import CONTENT, Packed, Tally, deep, exchange_batch, f32, malformed, pack
 from support import photo, raw_exchange, running_daemon
 
-from painterly_wire import Result, StyleSpec
+from painterly_wire import PROTOCOL_VERSION, Result, StyleSpec
 
 BATCH = 25
 BATCHES = 800
@@ -33,7 +33,7 @@ def daemon():
 
 def submit(**changes) -> dict:
     header = {
-        "v": 1,
+        "v": PROTOCOL_VERSION,
         "type": "submit",
         "req": 9,
         "content": CONTENT,
@@ -48,20 +48,20 @@ NAN_PIXELS = {**CONTENT, "dtype": "f32"}
 EXAMPLES = {
     "garbage": ([b"\xc1\xc1"], "bad_message"),
     "random_header": ([msgpack.packb([1, 2])], "bad_message"),
-    "dropped_field": ([pack({"v": 1, "type": "cancel", "req": 9})], "missing_field"),
-    "retyped_field": ([pack({"v": 1, "type": "fetch", "req": 9, "job": 5})], "bad_field"),
-    "bad_version": ([pack({"v": 2, "type": "hello", "req": 9})], "version_mismatch"),
+    "dropped_field": ([pack({"v": PROTOCOL_VERSION, "type": "cancel", "req": 9})], "missing_field"),
+    "retyped_field": ([pack({"v": PROTOCOL_VERSION, "type": "fetch", "req": 9, "job": 5})], "bad_field"),
+    "bad_version": ([pack({"v": PROTOCOL_VERSION + 1, "type": "hello", "req": 9})], "version_mismatch"),
     "bad_descriptor": ([pack(submit(content={**CONTENT, "width": 3})), bytes(16)], "bad_image"),
-    "unknown_type": ([pack({"v": 1, "type": "teleport", "req": 9})], "unknown_type"),
+    "unknown_type": ([pack({"v": PROTOCOL_VERSION, "type": "teleport", "req": 9})], "unknown_type"),
     "deep_setting": ([pack(submit(params={"iterations": DEEP})), bytes(16)], "bad_params"),
     "deep_preset": ([pack(submit(params={"preset": DEEP})), bytes(16)], "bad_params"),
     "deep_layers": ([pack(submit(params={"style_layers": [[DEEP, 1.0]]})), bytes(16)], "bad_params"),
-    "deep_type": ([pack({"v": 1, "type": DEEP, "req": 9})], "unknown_type"),
+    "deep_type": ([pack({"v": PROTOCOL_VERSION, "type": DEEP, "req": 9})], "unknown_type"),
     "deep_version": ([pack({"v": DEEP, "type": "hello", "req": 9})], "version_mismatch"),
     "deep_job_echoed": ([pack(submit(job=DEEP, styles=[])), bytes(16)], "bad_field"),
     "deep_descriptor": ([pack(submit(content={**CONTENT, "order": DEEP})), bytes(16)], "bad_field"),
-    "oversized_header": ([pack({"v": 1, "type": "hello", "req": 9, "pad": bytes(70_000)})], "too_large"),
-    "too_many_frames": ([pack({"v": 1, "type": "hello", "req": 9}), *[b""] * 11], "too_large"),
+    "oversized_header": ([pack({"v": PROTOCOL_VERSION, "type": "hello", "req": 9, "pad": bytes(70_000)})], "too_large"),
+    "too_many_frames": ([pack({"v": PROTOCOL_VERSION, "type": "hello", "req": 9}), *[b""] * 11], "too_large"),
     "non_finite_setting": ([pack(submit(params={"content_weight": math.nan})), bytes(16)], "bad_params"),
     "non_finite_layer": ([pack(submit(params={"style_layers": {"conv1_1": math.inf}})), bytes(16)], "bad_params"),
     "non_finite_weight": ([pack(submit(styles=[{"weight": math.inf, "library": "x"}])), bytes(16)], "bad_field"),
@@ -71,10 +71,13 @@ EXAMPLES = {
         "bad_params",
     ),
     "non_finite_pixels": ([pack(submit(content=NAN_PIXELS)), f32([math.nan] * 16)], "bad_image"),
-    "hostile_job": ([pack({"v": 1, "type": "fetch", "req": 9, "job": "\n" + "x" * 60_000})], "unknown_job"),
+    "hostile_job": (
+        [pack({"v": PROTOCOL_VERSION, "type": "fetch", "req": 9, "job": "\n" + "x" * 60_000})],
+        "unknown_job",
+    ),
     "hostile_style": ([pack(submit(styles=[{"weight": 1, "library": "\n\x1b[2J"}])), bytes(16)], "unknown_style"),
-    "invalid_utf8": ([pack({"v": 1, "type": Packed(b"\xa2\xc3\x28"), "req": 9})], "bad_message"),
-    "extension_type": ([pack({"v": 1, "type": "hello", "req": msgpack.ExtType(5, b"x")})], "bad_field"),
+    "invalid_utf8": ([pack({"v": PROTOCOL_VERSION, "type": Packed(b"\xa2\xc3\x28"), "req": 9})], "bad_message"),
+    "extension_type": ([pack({"v": PROTOCOL_VERSION, "type": "hello", "req": msgpack.ExtType(5, b"x")})], "bad_field"),
 }
 
 

@@ -14,7 +14,7 @@ import pytest
 import zmq
 from support import REPO, free_port, running_daemon
 
-from painterly_wire import Client, DaemonUnavailable, Progress, ProtocolError
+from painterly_wire import PROTOCOL_VERSION, Client, DaemonUnavailable, Progress, ProtocolError
 
 EDITOR_PYTHONS = {
     "3.10 (Krita)": Path.home() / ".pyenv/versions/3.10.13/bin/python",
@@ -46,10 +46,12 @@ def test_a_daemon_speaking_another_version_is_a_clear_error(fake_daemon):
         client.cancel("x" * 32)
         sender, header = router.recv_multipart()
         request = msgpack.unpackb(header)
-        router.send_multipart([sender, msgpack.packb({"v": 2, "type": "status", "req": request["req"] + 1})])
+        router.send_multipart(
+            [sender, msgpack.packb({"v": PROTOCOL_VERSION + 1, "type": "status", "req": request["req"] + 1})]
+        )
         with pytest.raises(ProtocolError) as refused:
             client.hello()
-    assert refused.value.code == "version_mismatch" and "version 1" in refused.value.message
+    assert refused.value.code == "version_mismatch" and f"version {PROTOCOL_VERSION}" in refused.value.message
 
 
 def test_fileno_wakes_the_editor_and_events_drains_every_waiting_record(fake_daemon):

@@ -5,7 +5,17 @@ from __future__ import annotations
 import msgpack
 import pytest
 
-from painterly_wire import Accepted, Cancelled, Failed, Pixels, Progress, ProtocolError, Result, StyleSpec
+from painterly_wire import (
+    PROTOCOL_VERSION,
+    Accepted,
+    Cancelled,
+    Failed,
+    Pixels,
+    Progress,
+    ProtocolError,
+    Result,
+    StyleSpec,
+)
 from painterly_wire.messages import (
     MAX_HEADER_BYTES,
     MAX_REPLY_FRAMES,
@@ -47,29 +57,33 @@ def test_job_records_survive_the_wire(record):
 
 def test_every_header_carries_the_protocol_version():
     header = msgpack.unpackb(encode({"type": "hello", "req": 1})[0])
-    assert header == {"v": 1, "type": "hello", "req": 1}
+    assert header == {"v": PROTOCOL_VERSION, "type": "hello", "req": 1}
 
 
 def test_other_protocol_version_is_an_error_naming_both_versions():
     with pytest.raises(ProtocolError) as refused:
-        decode([msgpack.packb({"v": 2, "type": "hello", "req": 1})], REQUEST_TYPES, MAX_REQUEST_FRAMES)
+        decode(
+            [msgpack.packb({"v": PROTOCOL_VERSION + 1, "type": "hello", "req": 1})], REQUEST_TYPES, MAX_REQUEST_FRAMES
+        )
     assert refused.value.code == "version_mismatch"
-    assert "2" in refused.value.message and "version 1" in refused.value.message
+    assert str(PROTOCOL_VERSION + 1) in refused.value.message and f"version {PROTOCOL_VERSION}" in refused.value.message
 
 
 def test_unknown_fields_are_ignored():
-    message = decode([msgpack.packb({"v": 1, "type": "hello", "req": 1, "colour": "teal"})], REQUEST_TYPES, 4)
+    message = decode(
+        [msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1, "colour": "teal"})], REQUEST_TYPES, 4
+    )
     assert message.type == "hello"
 
 
 @pytest.mark.parametrize(
     ("header", "code"),
     [
-        ({"v": 1, "type": "cancel", "req": 1}, "missing_field"),
-        ({"v": 1, "type": "cancel", "req": "1", "job": "x"}, "bad_field"),
-        ({"v": 1, "type": "cancel", "req": True, "job": "x"}, "bad_field"),
-        ({"v": 1, "type": "paint", "req": 1}, "unknown_type"),
-        ({"v": 1, "req": 1}, "unknown_type"),
+        ({"v": PROTOCOL_VERSION, "type": "cancel", "req": 1}, "missing_field"),
+        ({"v": PROTOCOL_VERSION, "type": "cancel", "req": "1", "job": "x"}, "bad_field"),
+        ({"v": PROTOCOL_VERSION, "type": "cancel", "req": True, "job": "x"}, "bad_field"),
+        ({"v": PROTOCOL_VERSION, "type": "paint", "req": 1}, "unknown_type"),
+        ({"v": PROTOCOL_VERSION, "req": 1}, "unknown_type"),
         ({"type": "hello", "req": 1}, "version_mismatch"),
         ([1, 2, 3], "bad_message"),
     ],
@@ -87,7 +101,7 @@ def test_broken_headers_get_stable_codes(header, code):
         ([b"\xc1"], "bad_message"),
         ([b"\x92\x01"], "bad_message"),
         ([b"\x00" * (MAX_HEADER_BYTES + 1)], "too_large"),
-        ([msgpack.packb({"v": 1, "type": "hello", "req": 1})] * (MAX_REQUEST_FRAMES + 1), "too_large"),
+        ([msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1})] * (MAX_REQUEST_FRAMES + 1), "too_large"),
     ],
 )
 def test_garbage_frames_are_refused(parts, code):
@@ -97,7 +111,7 @@ def test_garbage_frames_are_refused(parts, code):
 
 
 def submit_with(content: dict, frames: list[bytes]):
-    header = {"v": 1, "type": "submit", "req": 1, "content": content, "styles": [], "params": {}}
+    header = {"v": PROTOCOL_VERSION, "type": "submit", "req": 1, "content": content, "styles": [], "params": {}}
     return decode([msgpack.packb(header), *frames], REQUEST_TYPES, MAX_REQUEST_FRAMES)
 
 

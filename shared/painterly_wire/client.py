@@ -112,7 +112,9 @@ class Client:
         self._waiting: list[JobEvent] = []
 
     def close(self) -> None:
-        """Close the socket, giving unsent messages (a last cancel) CLOSE_LINGER_MS to leave."""
+        """Close the socket, giving unsent messages (a last cancel) CLOSE_LINGER_MS to leave; again: nothing."""
+        if self._socket.closed:
+            return
         self._socket.disable_monitor()
         self._monitor.close(linger=0)
         self._socket.close(linger=CLOSE_LINGER_MS)

@@ -17,7 +17,7 @@ import msgpack
 from painterly_wire.errors import ProtocolError
 from painterly_wire.pixels import BYTES_PER_SAMPLE, Pixels
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: cancel and fetch carry the job's secret from accepted
 DEFAULT_ENDPOINT = os.environ.get("PAINTERLY_ENDPOINT", "tcp://127.0.0.1:7353")
 
 MAX_HEADER_BYTES = 64 * 1024

@@ -133,7 +133,8 @@ class Daemon:
                     self.stop()
                 self._refusals.tick()
                 if self._authorised is not None:
-                    self._authorised.refresh()
+                    for peer in self._authorised.refresh():  # revoked: no more events, no more answers
+                        self._owner_gone(peer)
             self._wind_down()
         finally:
             self.close()
@@ -178,13 +179,15 @@ class Daemon:
         """
         frame = self._socket.recv(zmq.NOBLOCK, copy=False)
         sender, parts, count, size = frame.bytes, [], 0, 0
+        admitted = self._authorised is None or self._authorised.admits(sender, frame.get("User-Id"))
         while frame.more:
             frame = self._socket.recv(copy=False)
             count += 1
             size += len(frame)
             if count <= MAX_REQUEST_FRAMES:
                 parts.append(frame.buffer)
-        self._handle_request(sender, parts, count)
+        if admitted:  # a connection whose CURVE key was revoked gets no answer, as an unknown key gets none
+            self._handle_request(sender, parts, count)
         return size
 
     def _handle_request(self, sender: bytes, parts: Sequence[Any], frame_count: int) -> None:

@@ -24,6 +24,7 @@ from zmq.auth.thread import ThreadAuthenticator
 DAEMON_NAME = "daemon"
 LOOPBACK_NAMES = ("localhost",)
 RELOAD_EVERY_S = 1.0  # how often a running daemon looks at its clients folder
+REMEMBERED_PEERS = 4096  # connections whose key is remembered, so a revocation can cut them off
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ class DaemonKeys:
 class AuthorisedClients:
     """The client keys a running daemon accepts, read again whenever the clients folder changes (looked at every
     RELOAD_EVERY_S) or at the next refresh after reload_soon() (SIGHUP). A removed key is refused from its next
-    connection on; a connection already open stays until it closes."""
+    connection on, and a connection already open with it is refused from its next request on (admits)."""
 
     def __init__(
         self, authenticator: ThreadAuthenticator, folder: Path, clock: Callable[[], float] = time.monotonic
@@ -150,22 +151,39 @@ class AuthorisedClients:
         self._clock = clock
         self._seen: frozenset[tuple[str, int, int]] | None = self._listing()
         self._next_look = clock() + RELOAD_EVERY_S
+        self._peers: dict[bytes, str] = {}  # routing id -> the key (z85, ZAP's User-Id) it authenticated with
+
+    def admits(self, peer: bytes, user_id: str) -> bool:
+        """True while the key a connection authenticated with (its messages' User-Id) is still authorised."""
+        self._peers[peer] = user_id
+        while len(self._peers) > REMEMBERED_PEERS:
+            del self._peers[next(iter(self._peers))]
+        return self._authorises(user_id)
 
     def reload_soon(self) -> None:
         """Reload at the next refresh whether or not the folder changed (safe from a signal handler)."""
         self._seen = None
         self._next_look = 0.0
 
-    def refresh(self) -> None:
-        """Give the authenticator the folder's keys again if they changed since it last read them."""
+    def refresh(self) -> list[bytes]:
+        """Give the authenticator the folder's keys again if they changed since it last read them; returns the
+        connections (routing ids) whose key is no longer authorised, forgetting them."""
         if self._clock() < self._next_look:
-            return
+            return []
         self._next_look = self._clock() + RELOAD_EVERY_S
         listing = self._listing()
-        if listing != self._seen:
-            self._seen = listing
-            self._authenticator.configure_curve(domain="*", location=str(self.folder))
-            log.info("authorised client keys reloaded from %s: %d key(s)", self.folder, len(listing))
+        if listing == self._seen:
+            return []
+        self._seen = listing
+        self._authenticator.configure_curve(domain="*", location=str(self.folder))
+        log.info("authorised client keys reloaded from %s: %d key(s)", self.folder, len(listing))
+        revoked = [peer for peer, user_id in self._peers.items() if not self._authorises(user_id)]
+        for peer in revoked:
+            del self._peers[peer]
+        return revoked
+
+    def _authorises(self, user_id: str) -> bool:
+        return user_id.encode() in self._authenticator.certs.get("*", {})
 
     def _listing(self) -> frozenset[tuple[str, int, int]]:
         """Each key file's name, modification time and size: what tells a change."""
