@@ -129,19 +129,27 @@ def test_a_routing_identity_is_not_ownership_and_the_secret_is(content):
         assert "its owner's connection went away" in daemon.log()
 
 
-def test_an_editor_that_only_drains_events_hears_within_seconds_that_the_daemon_froze(content, style):
+@pytest.mark.parametrize(
+    ("signum", "within_s"),
+    [(signal.SIGKILL, 5), (signal.SIGSTOP, 8)],  # SIGSTOP: alive but silent, the TCP connection stays up
+    ids=["killed", "frozen"],
+)
+def test_an_editor_that_only_drains_events_hears_within_seconds_that_the_daemon_is_gone(
+    content, style, signum, within_s
+):
     with running_daemon("--preview-every", "0") as daemon, daemon.client() as editor:
         job = editor.submit(content, [style], LONG_JOB)
         wait_for(editor, job, Progress)
-        os.kill(daemon.process.pid, signal.SIGSTOP)  # alive but silent: TCP stays up, only heartbeats tell
+        os.kill(daemon.process.pid, signum)
         try:
-            stopped = time.monotonic()
+            gone = time.monotonic()
             lost = wait_for(editor, job, Failed, timeout_s=15)
-            heard_after_s = time.monotonic() - stopped
+            heard_after_s = time.monotonic() - gone
         finally:
-            os.kill(daemon.process.pid, signal.SIGCONT)
+            if signum == signal.SIGSTOP:
+                os.kill(daemon.process.pid, signal.SIGCONT)
         assert lost.code == "connection_lost" and daemon.endpoint in lost.message
-        assert heard_after_s < 8, f"the editor heard after {heard_after_s:.1f} s"
+        assert heard_after_s < within_s, f"the editor heard after {heard_after_s:.1f} s"
 
 
 def test_a_job_whose_editor_never_came_back_is_cancelled_after_the_grace(content, style):

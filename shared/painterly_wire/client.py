@@ -44,7 +44,7 @@ from painterly_wire.records import JOB_EVENTS, Accepted, Cancelled, Failed, JobE
 CLOSE_LINGER_MS = 500
 HEARTBEAT_IVL_MS = 1000  # ping the daemon this often
 HEARTBEAT_TIMEOUT_MS = 3000  # and count the connection dead when nothing came back for this long
-LOST_AFTER_S = 1.0  # a connection down this long without coming back ends the open jobs (connection_lost)
+LOST_AFTER_S = 2.0  # a connection down this long without coming back ends the open jobs (connection_lost)
 REMEMBERED_SECRETS = 4096  # job secrets kept per process, the oldest forgotten first
 
 
