@@ -2,9 +2,9 @@
 # The package on its own, as `pip install painterly` gives it: build the wheel, check that it carries every file of
 # the checkout's packages and plugins, install it into a fresh virtual environment without system site packages
 # (torch 2.13.0, the CPU build, first), then, away from the checkout, run `painterly demo --preset fast`, run
-# `painterly install krita|gimp` into temporary folders and start a daemon with the start command they recorded.
-# A dependency the code needs but the wheel does not declare fails here. Weights: PAINTERLY_WEIGHTS, else
-# ../shared/models beside this repo when present, else the download.
+# `painterly install krita|gimp` into temporary folders, start a daemon with the start command they recorded and build
+# the Krita zip. A dependency the code needs but the wheel does not declare fails here. Weights: PAINTERLY_WEIGHTS,
+# else ../shared/models beside this repo when present, else the download.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -44,6 +44,8 @@ test -s demo.png
 test -f krita/pykrita/painterly_krita/vendor/painterly_wire/client.py
 "$painterly" install gimp --plugin-dir gimp-plug-ins --python-version 3.13
 test -x gimp-plug-ins/painterly-gimp/painterly-gimp.py
+"$painterly" package krita --builds cp310-win_amd64 -o painterly-krita.zip
+"$work/venv/bin/python" -m zipfile -l painterly-krita.zip | grep "painterly_krita/vendor/cp310-win_amd64/zmq/" >/dev/null
 # The start command the installers recorded is this venv's painterly by absolute path: it starts a daemon that
 # answers, with a PATH (like an editor's) that does not lead to the venv.
 PATH=/usr/bin:/bin "$work/venv/bin/python" -c '
@@ -66,4 +68,4 @@ finally:
     started.process.terminate()
     started.process.wait(30)
 ' "$painterly"
-echo "check_clean_install: the wheel installs, runs the demo and installs both plugins ($((SECONDS - started)) s)"
+echo "check_clean_install: the wheel installs, runs the demo, installs both plugins and packages Krita's ($((SECONDS - started)) s)"
