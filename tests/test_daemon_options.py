@@ -31,6 +31,8 @@ OPTION_TESTS = {
     "--client-jobs": "test_daemon_hardening.py::test_one_connection_cannot_fill_the_queue_or_the_result_store",
     "--client-mib": "test_daemon_hardening.py::test_one_connection_cannot_fill_the_queue_or_the_result_store",
     "--orphan-grace": "test_daemon_hardening.py::test_a_job_whose_editor_never_came_back_is_cancelled_after_the_grace",
+    "--idle-exit": "test_idle_exit.py::test_a_daemon_a_plugin_started_says_so_and_stops_when_unused",
+    "--started-by": "test_idle_exit.py::test_a_daemon_a_plugin_started_says_so_and_stops_when_unused",
 }
 
 

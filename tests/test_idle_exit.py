@@ -43,7 +43,7 @@ def test_zero_never_runs_out_and_a_negative_time_is_refused():
         IdleTimer(-1)
 
 
-def test_a_daemon_started_by_a_plugin_says_so_stays_while_used_and_stops_when_unused():
+def test_a_daemon_a_plugin_started_says_so_and_stops_when_unused():
     daemon = DaemonProcess("--idle-exit", str(IDLE_S), "--started-by", "plugin")
     try:
         daemon.wait_ready()
