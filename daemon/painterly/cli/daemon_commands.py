@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from painterly.cli.options import add_connection_options, client_for
+from painterly.cli.options import add_connection_options, add_memory_limit_option, client_for
 from painterly.server.keys import (
     DaemonKeys,
     create_client_keys,
@@ -24,6 +24,7 @@ def add_daemon_commands(subparsers: Any) -> None:
     serve.add_argument("--endpoint", default=DEFAULT_ENDPOINT, help=f"where to listen (default {DEFAULT_ENDPOINT})")
     serve.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps (default auto)")
     serve.add_argument("--weights", help="VGG-19 weights file (default: PAINTERLY_WEIGHTS or the cache)")
+    add_memory_limit_option(serve)
     serve.add_argument("--keys", type=Path, help="CURVE keys folder from `painterly keys`; needed beyond loopback")
     serve.add_argument("--preview-every", type=float, default=2.0, metavar="S", help="seconds between previews")
     serve.add_argument("--max-queue", type=int, default=64, metavar="N", help="most jobs waiting at once")
@@ -90,7 +91,7 @@ def serve_command(args: argparse.Namespace) -> int:
     client_bytes = args.client_mib << 20
     daemon = Daemon(
         args.endpoint,
-        load_model(args.weights, args.device),
+        load_model(args.weights, args.device, memory_limit=args.memory_limit),
         StyleLibrary(),
         keys,
         JobQueue(max_jobs=args.max_queue, lane_jobs=args.client_jobs, lane_bytes=client_bytes),

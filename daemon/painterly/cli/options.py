@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from painterly.engine.device import DEVICE_CHOICES
+from painterly.engine.memory import DEFAULT_SHARE, parse_memory
 from painterly.engine.presets import PRESET_NAMES, settings_for
 from painterly_wire import DEFAULT_ENDPOINT, Client, ClientKeys
 
@@ -26,6 +27,24 @@ def _weights_list(text: str) -> list[float]:
     return weights
 
 
+def _memory_limit(text: str) -> int:
+    try:
+        return parse_memory(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_memory_limit_option(parser: argparse.ArgumentParser) -> None:
+    """--memory-limit: the most memory one job may use at its peak (larger images are painted by tiles)."""
+    parser.add_argument(
+        "--memory-limit",
+        type=_memory_limit,
+        metavar="SIZE",
+        help=f"most memory a job may use, e.g. 4G or 1500M (default {DEFAULT_SHARE * 100:.0f}%% of the RAM, 90%% of "
+        "free VRAM); larger images are painted by tiles, jobs that cannot fit are refused",
+    )
+
+
 def add_job_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `stylize` and `demo`."""
     parser.add_argument("--preset", choices=PRESET_NAMES, default="quality", help="starting point for all settings")
@@ -37,6 +56,7 @@ def add_job_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preserve-colors", action="store_true", help="keep the content's colours")
     parser.add_argument("--weights", help="VGG-19 weights file (else $PAINTERLY_WEIGHTS, caches, download)")
     parser.add_argument("--device", default="auto", help=f"{', '.join(DEVICE_CHOICES)} or cuda:N")
+    add_memory_limit_option(parser)
     parser.add_argument("--seed", type=int, help="random seed, for repeatable results")
     parser.add_argument("--report", type=Path, help="write a JSON report (steps, timing, device, costs)")
 

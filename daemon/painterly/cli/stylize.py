@@ -48,7 +48,7 @@ def _stylize_here(args: argparse.Namespace, content_path: Path, style_paths: Seq
     settings = settings_for(args.preset, job_overrides(args, max(content.size)))
     styles = [StyleImage(load_picture(path).rgb, weight) for path, weight in zip(style_paths, weights, strict=True)]
     init_image = load_picture(args.init).rgb if settings.init == "image" else None
-    model = load_model(args.weights, args.device)
+    model = load_model(args.weights, args.device, memory_limit=args.memory_limit)
     with ProgressBar() as bar:
         result = stylize(model, content.rgb, styles, settings, on_progress=bar.show, init_image=init_image)
     width, height = result.image.shape[2], result.image.shape[1]

@@ -26,7 +26,8 @@ INITS = ("content", "noise", "image")
 KEEP_CHOICES = ("best", "last")
 
 
-MAX_JOB_SIDE = 4096  # VGG-19 at 4096x4096 already needs tens of GB of activations
+MAX_JOB_SIDE = 8192  # long side of an output; larger-than-memory images are painted by tiles (engine/tiling.py)
+MIN_SCALE_STEPS = 10  # the fewest steps `fewer_steps_above` leaves a scale (unless fewer were asked for)
 MAX_SCALES = 8  # coarse-to-fine scales of one job
 MAX_TOTAL_STEPS = 100_000  # optimiser steps of one job over all its scales
 
@@ -53,6 +54,8 @@ class Settings:
     size: int
     scales: tuple[float, ...]
     coarse_iterations: int
+    coarsest_side: int  # coarse scales are added below `scales` until the coarsest is at most this long (0: off)
+    fewer_steps_above: int  # a scale longer than this gets steps x (this / its long side)^2 (0: off)
     style_scale: float
     preserve_colors: bool
     pooling: str
@@ -77,6 +80,8 @@ SEED = Settings(
     size=400,
     scales=(1.0,),
     coarse_iterations=0,
+    coarsest_side=0,
+    fewer_steps_above=0,
     style_scale=1.0,
     preserve_colors=False,
     pooling="max",
@@ -96,6 +101,8 @@ QUALITY = dataclasses.replace(
     size=512,
     scales=(0.25, 0.5, 1.0),
     coarse_iterations=200,
+    coarsest_side=128,
+    fewer_steps_above=512,
 )
 FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,))
 PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}
@@ -132,7 +139,8 @@ def _scales(value: Any) -> tuple[float, ...]:
 
 def total_steps(settings: Settings) -> int:
     """Optimiser steps a job runs at most: the final scale's iterations plus the coarse ones of every other."""
-    return settings.iterations + settings.coarse_iterations * (len(settings.scales) - 1)
+    coarse_scales = MAX_SCALES - 1 if settings.coarsest_side else len(settings.scales) - 1
+    return settings.iterations + settings.coarse_iterations * coarse_scales
 
 
 def _check(settings: Settings) -> Settings:
@@ -164,6 +172,9 @@ def _check(settings: Settings) -> Settings:
             f"iterations + coarse_iterations per coarse scale come to {total_steps(settings)} steps; "
             f"at most {MAX_TOTAL_STEPS} are allowed"
         )
+    for name in ("coarsest_side", "fewer_steps_above"):
+        if not 0 <= getattr(settings, name) <= MAX_JOB_SIDE:
+            problems.append(f"{name} must be between 0 and {MAX_JOB_SIDE} pixels")
     if not 0.05 <= settings.style_scale <= 4:
         problems.append("style_scale must be between 0.05 and 4")
     for name in ("learning_rate", "content_weight", "style_weight", "tv_weight", "init_noise"):

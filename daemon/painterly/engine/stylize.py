@@ -22,7 +22,7 @@ from painterly.engine.lbfgs import ProjectedLBFGS
 from painterly.engine.memory import JobShape, MemoryPlan, plan_memory
 from painterly.engine.model import StyleModel
 from painterly.engine.objective import MIN_SIDE, Objective, StyleImage, Targets, seed_costs
-from painterly.engine.presets import Settings
+from painterly.engine.presets import MAX_SCALES, MIN_SCALE_STEPS, Settings
 
 
 class CancelledError(Exception):
@@ -188,8 +188,22 @@ def _initial_image(
     return start.clamp(0.0, 1.0)
 
 
-def scale_sizes(content_width: int, content_height: int, settings: Settings) -> list[tuple[int, int]]:
-    """Sizes of a job's coarse-to-fine scales, the output's last; scales too small for VGG's poolings are skipped."""
+@dataclass(frozen=True)
+class Scale:
+    """One scale of the coarse-to-fine schedule: its size and how many optimiser steps it gets."""
+
+    width: int
+    height: int
+    steps: int
+
+
+def schedule(content_width: int, content_height: int, settings: Settings) -> list[Scale]:
+    """A job's coarse-to-fine scales, the output's last, with their steps.
+
+    Scales too small for VGG's poolings are skipped; below the coarsest of `scales`, halvings are added while they
+    stay at least `coarsest_side` long (so a large output starts where a small one does); a scale longer than
+    `fewer_steps_above` gets fewer steps, in proportion to its area (at least MIN_SCALE_STEPS).
+    """
     width, height = fit_long_side(content_width, content_height, settings.size)
     check_dimensions(width, height, "the output")
     if min(width, height) < MIN_SIDE:
@@ -198,8 +212,23 @@ def scale_sizes(content_width: int, content_height: int, settings: Settings) -> 
             "side (use a larger size or a larger selection)"
         )
     long_side = max(width, height)
-    sizes = [fit_long_side(width, height, round(long_side * scale)) for scale in settings.scales]
-    return [size for size in sizes[:-1] if min(size) >= MIN_SIDE] + [sizes[-1]]
+    fractions = list(settings.scales)
+    while (
+        settings.coarsest_side
+        and len(fractions) < MAX_SCALES
+        and long_side * fractions[0] / 2 >= settings.coarsest_side
+    ):
+        fractions.insert(0, fractions[0] / 2)
+    sizes = [fit_long_side(width, height, round(long_side * fraction)) for fraction in fractions]
+    sizes = [size for size in sizes[:-1] if min(size) >= MIN_SIDE] + [sizes[-1]]
+    scales = []
+    for index, (scale_width, scale_height) in enumerate(sizes):
+        steps = settings.iterations if index == len(sizes) - 1 else settings.coarse_iterations
+        side = max(scale_width, scale_height)
+        if settings.fewer_steps_above and side > settings.fewer_steps_above:
+            steps = min(steps, max(MIN_SCALE_STEPS, round(steps * (settings.fewer_steps_above / side) ** 2)))
+        scales.append(Scale(scale_width, scale_height, steps))
+    return scales
 
 
 def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int], input_pixels: int = 0) -> MemoryPlan:
@@ -208,7 +237,7 @@ def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int
     `content_size` is (width, height); `input_pixels` the pixels of every image the job holds (content, styles,
     init), which stay in memory while it runs.
     """
-    sizes = scale_sizes(*content_size, settings)
+    sizes = [(scale.width, scale.height) for scale in schedule(*content_size, settings)]
     objective = Objective.of(settings)
     shape = JobShape(
         layers=frozenset(objective.layers),
@@ -247,13 +276,14 @@ def stylize(
         if image.ndim != 3 or image.shape[0] != 3:
             raise ValueError("images must be RGB tensors of shape (3, H, W)")
         check_dimensions(image.shape[2], image.shape[1])
-    sizes = scale_sizes(content.shape[2], content.shape[1], settings)
+    scales = schedule(content.shape[2], content.shape[1], settings)
+    sizes = [(scale.width, scale.height) for scale in scales]
     plan = plan_job(model, settings, (content.shape[2], content.shape[1]), sum(i.shape[1] * i.shape[2] for i in inputs))
     cancel = cancel or CancelToken()
     seed = settings.seed if settings.seed is not None else time.time_ns() % 2**63
     generator = torch.Generator().manual_seed(seed)
     objective = Objective.of(settings)
-    steps = [settings.coarse_iterations] * (len(sizes) - 1) + [settings.iterations]
+    steps = [scale.steps for scale in scales]
     run = _Run(model, objective, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
     optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
     best = _BestIterate() if settings.keep == "best" else None

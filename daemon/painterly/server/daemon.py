@@ -251,7 +251,7 @@ class Daemon:
         self._send_parts(sender, parts)
 
     def _on_submit(self, sender: bytes, message: Message) -> None:
-        job = job_from_submit(message, sender, self.library)
+        job = job_from_submit(message, sender, self.library, self.model)
         try:
             ahead = self.jobs.push(job) + (self._running is not None)
         except QueueFull as error:

@@ -7,7 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from painterly.engine.memory import JobTooLarge
+from painterly.engine.model import StyleModel
 from painterly.engine.presets import Settings, settings_for
+from painterly.engine.stylize import plan_job
 from painterly.server.job_queue import Job
 from painterly.server.style_library import StyleLibrary
 from painterly_wire import Pixels, ProtocolError, StyleSpec
@@ -16,8 +19,9 @@ from painterly_wire.messages import MAX_STYLES, Message, check_fields, shown
 DEFAULT_PRESET = "quality"
 
 
-def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> Job:
-    """The Job a submit message asks for; ProtocolError (code bad_field, bad_image, unknown_style, bad_params)."""
+def job_from_submit(message: Message, sender: bytes, library: StyleLibrary, model: StyleModel | None = None) -> Job:
+    """The Job a submit message asks for; ProtocolError (code bad_field, bad_image, unknown_style, bad_params,
+    too_large: a job the model's memory limit cannot hold even by tiles)."""
     header = message.header
     content = finite_pixels(message, header["content"], "content")
     raw_styles = header["styles"]
@@ -31,6 +35,12 @@ def job_from_submit(message: Message, sender: bytes, library: StyleLibrary) -> J
     init_image = None if init is None else finite_pixels(message, init, "init_image")
     if (settings.init == "image") != (init_image is not None):
         raise ProtocolError("bad_params", "init 'image' and an init_image go together; send both or neither")
+    if model is not None:
+        held = [content, init_image, *(style.pixels for style in styles)]
+        try:
+            plan_job(model, settings, (content.width, content.height), sum(p.width * p.height for p in held if p))
+        except JobTooLarge as error:
+            raise ProtocolError("too_large", str(error)) from None
     return Job(lane=sender, owner=sender, content=content, styles=styles, settings=settings, init_image=init_image)
 
 
