@@ -6,12 +6,15 @@ from __future__ import annotations
 import os
 import re
 import signal
+import subprocess
+import sys
+import textwrap
 import time
 
 import msgpack
 import pytest
 import zmq
-from support import photo, run_painterly, running_daemon, wait_for
+from support import DaemonProcess, photo, run_painterly, running_daemon, wait_for
 
 from painterly_wire import (
     Accepted,
@@ -62,6 +65,14 @@ def headers_within(socket: zmq.Socket, seconds: float, wanted: int | None = None
         if socket.poll(int(left * 1000) + 1):
             received.append(msgpack.unpackb(socket.recv_multipart()[0]))
     return received
+
+
+def wait_for_line(daemon: DaemonProcess, line: str, timeout_s: float) -> None:
+    """Wait until the daemon's log holds `line`."""
+    deadline = time.monotonic() + timeout_s
+    while line not in daemon.log():
+        assert time.monotonic() < deadline, f"no {line!r} in the daemon's log within {timeout_s} s"
+        time.sleep(0.25)
 
 
 def test_peers_claiming_libzmqs_own_routing_ids_cannot_abort_the_daemon():
@@ -165,11 +176,42 @@ def test_a_job_whose_editor_never_came_back_is_cancelled_after_the_grace(content
             editor.cancel(kept)
             assert wait_for(editor, kept, Cancelled).reason == "cancelled by its owner"
             wait_for(editor, orphan, Progress)
-        deadline = time.monotonic() + 20
-        while f"job {orphan} ended: cancelled" not in daemon.log() and time.monotonic() < deadline:
-            time.sleep(0.25)
+        wait_for_line(daemon, f"job {orphan} ended: cancelled", 20)
         with daemon.client() as editor, pytest.raises(JobCancelled, match="owner went away"):
             editor.fetch(orphan)
+
+
+FROZEN_EDITOR = textwrap.dedent(
+    """
+    import sys, time
+    from painterly_wire import Client, Pixels, StyleSpec
+    client = Client(sys.argv[1], timeout_s=30)
+    layer = Pixels(48, 32, 3, "u8", bytes(48 * 32 * 3))
+    job = client.submit(layer, [StyleSpec(1.0, library="starry_night")], {"preset": "seed", "iterations": 5000})
+    print(job, client.secret_of(job), flush=True)
+    time.sleep(600)
+    """
+)
+
+
+def test_a_frozen_editor_is_dropped_by_heartbeats_and_its_job_cancelled_as_an_orphan():
+    with running_daemon("--preview-every", "0", "--orphan-grace", "1") as daemon:
+        editor = subprocess.Popen(
+            [sys.executable, "-c", FROZEN_EDITOR, daemon.endpoint], stdout=subprocess.PIPE, text=True
+        )
+        try:
+            job, secret = editor.stdout.readline().split()
+            wait_for_line(daemon, f"job {job} started", 30)
+            os.kill(editor.pid, signal.SIGSTOP)  # its connection stays open; only heartbeats tell it is gone
+            frozen = time.monotonic()
+            wait_for_line(daemon, f"job {job} ended: cancelled", 30)
+            assert time.monotonic() - frozen < 15
+        finally:
+            editor.kill()
+            editor.wait()
+        Client.remember_secret(job, secret)
+        with daemon.client() as reconnected, pytest.raises(JobCancelled, match="owner went away"):
+            reconnected.fetch(job)
 
 
 def test_one_connection_cannot_fill_the_queue_or_the_result_store(content, style):
