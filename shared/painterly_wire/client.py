@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ class Client:
     """A connection to one daemon. Not thread-safe: use it from one thread (the editor's UI thread)."""
 
     _job_secrets: ClassVar[dict[str, str]] = {}  # job id -> secret, shared by every client of this process
+    _job_secrets_lock: ClassVar[threading.Lock] = threading.Lock()  # clients of several threads share it
 
     def __init__(
         self,
@@ -182,9 +184,10 @@ class Client:
     @classmethod
     def remember_secret(cls, job_id: str, secret: str) -> None:
         """Remember a job's secret for this process, so cancel and fetch of it send it."""
-        cls._job_secrets[job_id] = secret
-        while len(cls._job_secrets) > REMEMBERED_SECRETS:
-            del cls._job_secrets[next(iter(cls._job_secrets))]
+        with cls._job_secrets_lock:
+            cls._job_secrets[job_id] = secret
+            while len(cls._job_secrets) > REMEMBERED_SECRETS:
+                del cls._job_secrets[next(iter(cls._job_secrets))]
 
     def cancel(self, job_id: str) -> None:
         """Ask the daemon to cancel a job; a Cancelled (or Failed) record follows through events()."""
