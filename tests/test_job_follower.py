@@ -105,6 +105,12 @@ def test_a_daemon_that_stopped_answering_ends_the_job_saying_so(clock):
     assert "tcp://x:1 stopped answering during the job" in follower.end.message
 
 
+def test_a_lost_connection_ends_the_job_as_a_daemon_that_stopped_answering(clock):
+    follower = JobFollower(JOB, "tcp://x:1", clock=clock)
+    follower.follow([Failed(JOB, "connection_lost", "the connection to the daemon at tcp://x:1 was lost")])
+    assert isinstance(follower.end.error, DaemonUnavailable) and "stopped answering" in follower.end.message
+
+
 def test_a_restarted_daemon_that_lost_the_job_ends_it_saying_so(clock):
     follower = JobFollower(JOB, "tcp://x:1", clock=clock)
     follower.check(Daemon(JobFailed("unknown_job", "no job")))

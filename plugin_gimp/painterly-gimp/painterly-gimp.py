@@ -23,11 +23,13 @@ from painterly_gimp.arguments import (  # noqa: E402
     add_arguments,
     request_from_config,
 )
-from painterly_gimp.errors import ArtistError  # noqa: E402
 from painterly_gimp.job import run_job  # noqa: E402
+from painterly_gimp.library import library_titles  # noqa: E402
 from painterly_gimp.result_layer import add_result_layer  # noqa: E402
 from painterly_gimp.source import check_drawable, read_source  # noqa: E402
-from painterly_gimp.styles import layer_name, style_specs  # noqa: E402
+from painterly_gimp.styles import style_specs  # noqa: E402
+
+from painterly_wire.artist_error import ArtistError  # noqa: E402
 
 
 def stylize(
@@ -50,9 +52,10 @@ def stylize(
         styles = style_specs(request.styles)
         region = read_source(image, source_layer)
         result = run_job(request, region.pixels, styles)
-        layer = add_result_layer(image, region, result, layer_name(request.styles))
+        titles = library_titles(request.daemon_endpoint) if request.uses_library else {}
+        layer = add_result_layer(image, region, result, request.layer_name(titles))
     except ArtistError as error:
-        status = Gimp.PDBStatusType.CALLING_ERROR if error.calling_error else Gimp.PDBStatusType.EXECUTION_ERROR
+        status = Gimp.PDBStatusType.CALLING_ERROR if error.bad_input else Gimp.PDBStatusType.EXECUTION_ERROR
         return procedure.new_return_values(status, GLib.Error.new_literal(Gimp.PlugIn.error_quark(), error.message, 0))
     Gimp.displays_flush()
     values = procedure.new_return_values(Gimp.PDBStatusType.SUCCESS, None)

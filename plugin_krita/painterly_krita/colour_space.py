@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from krita import Krita
 
-from painterly_krita.errors import ArtistError
+from painterly_wire.artist_error import ArtistError
 
 
 @dataclass(frozen=True)

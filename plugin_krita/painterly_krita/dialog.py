@@ -30,12 +30,12 @@ from PyQt5.QtWidgets import (
     QWidget,
 )
 
-from painterly_krita.errors import ArtistError
-from painterly_krita.settings import PRESETS, StyleChoice, TransferSettings
+from painterly_krita.settings import StyleChoice, TransferSettings
 from painterly_krita.style_library import LibraryLoader, thumbnail_icon
 from painterly_krita.styles import layer_ref, paint_layers
+from painterly_wire import editor_choices as choices
+from painterly_wire.artist_error import ArtistError
 
-PRESET_TITLES = {"fast": "Fast (a quick sketch)", "quality": "Quality", "seed": "Seed recipe (slow, as published)"}
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
 THUMBNAIL_SIDE = 64
 STYLE_LIST_HEIGHT = 110
@@ -138,16 +138,16 @@ class StyleTransferDialog(QDialog):
         settings = self.initial
         self.strength = QSlider(Qt.Horizontal, self)
         self.strength.setObjectName("strength")
-        self.strength.setRange(0, 100)
+        self.strength.setRange(choices.MIN_STRENGTH, choices.MAX_STRENGTH)
         self.strength.setValue(settings.strength)
         self.preset = QComboBox(self)
         self.preset.setObjectName("preset")
-        for preset in PRESETS:
-            self.preset.addItem(PRESET_TITLES[preset], preset)
-        self.preset.setCurrentIndex(PRESETS.index(settings.preset))
+        for preset in choices.PRESETS:
+            self.preset.addItem(choices.PRESET_TITLES[preset], preset)
+        self.preset.setCurrentIndex(choices.PRESETS.index(settings.preset))
         self.size = QSpinBox(self)
         self.size.setObjectName("size")
-        self.size.setRange(16, 4096)
+        self.size.setRange(choices.MIN_SIZE, choices.MAX_SIZE)
         self.size.setSuffix(" px (long side)")
         self.size.setValue(settings.size)
         self.preserve_colours = QCheckBox("Keep the layer's own colours", self)
@@ -175,7 +175,7 @@ class StyleTransferDialog(QDialog):
         self.daemon_command.setPlaceholderText("empty: never start a daemon")
         self.iterations = QSpinBox(box)
         self.iterations.setObjectName("iterations")
-        self.iterations.setRange(0, 100000)
+        self.iterations.setRange(0, choices.MAX_ITERATIONS)
         self.iterations.setSpecialValueText("as the quality preset says")
         self.iterations.setValue(settings.iterations)
         form = QFormLayout(box)

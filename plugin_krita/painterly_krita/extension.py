@@ -6,10 +6,11 @@ from krita import Extension, Krita
 from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from painterly_krita.dialog import StyleTransferDialog
-from painterly_krita.errors import ArtistError
 from painterly_krita.menu import add_actions
-from painterly_krita.settings import TransferSettings, load_settings, save_settings
+from painterly_krita.remembered_settings import load_settings, save_settings
+from painterly_krita.settings import TransferSettings
 from painterly_krita.transfer import TITLE, StyleTransferRun
+from painterly_wire.artist_error import ArtistError
 
 
 class PainterlyExtension(Extension):

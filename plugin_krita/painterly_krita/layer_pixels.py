@@ -12,8 +12,9 @@ from PyQt5.QtCore import Qt
 from PyQt5.QtGui import QImage, QPainter
 
 from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, stores_rgba8
-from painterly_krita.errors import ArtistError
+from painterly_krita.pixel_layout import swap_red_blue
 from painterly_wire import Pixels
+from painterly_wire.artist_error import ArtistError
 
 
 @dataclass(frozen=True)
@@ -104,15 +105,3 @@ def image_bytes(image: QImage) -> bytes:
         return data
     stride = image.bytesPerLine()
     return b"".join(data[y * stride : y * stride + row] for y in range(image.height()))
-
-
-def swap_red_blue(data: bytes) -> bytes:
-    """B,G,R,A <-> R,G,B,A for 8-bit four-channel pixels."""
-    swapped = bytearray(data)
-    swapped[0::4], swapped[2::4] = data[2::4], data[0::4]
-    return bytes(swapped)
-
-
-def source_alpha(pixels: Pixels) -> bytes:
-    """The alpha channel of RGBA u8 wire Pixels, one byte per pixel."""
-    return bytes(pixels.data)[3::4]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PyQt5.QtCore import QTimer
 
-from painterly_krita.errors import ArtistError
 from painterly_krita.layer_pixels import Region, layer_bytes
+from painterly_wire.artist_error import ArtistError
 
 PREVIEW_PREFIX = "[Preview] "
 

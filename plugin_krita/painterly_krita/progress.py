@@ -5,6 +5,7 @@ from __future__ import annotations
 from PyQt5.QtCore import Qt
 from PyQt5.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from painterly_krita.progress_text import step_text
 from painterly_wire import Progress
 
 OBJECT_NAME = "painterly_progress"
@@ -43,13 +44,4 @@ class JobProgress(QProgressDialog):
         """One optimisation step done."""
         self.setMaximum(max(progress.total, 1))
         self.setValue(min(progress.step, progress.total))
-        self.setLabelText(f"Painting: step {progress.step} of {progress.total}, {eta_text(progress.eta_s)}")
-
-
-def eta_text(seconds: float) -> str:
-    """Time left in words an artist reads at a glance."""
-    if seconds < 1:
-        return "almost done"
-    if seconds < 90:
-        return f"about {seconds:.0f} s left"
-    return f"about {seconds / 60:.0f} min left"
+        self.setLabelText(step_text(progress))

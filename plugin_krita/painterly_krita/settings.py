@@ -1,4 +1,4 @@
-"""The artist's choices for a job, remembered between runs in Krita's settings (kritarc, group "painterly")."""
+"""The artist's choices for a job and their JSON form (pure Python: no Krita, no Qt, so it is tested outside Krita)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,20 @@ import json
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from krita import Krita
-
 from painterly_wire import DEFAULT_ENDPOINT
+from painterly_wire.daemon_start import DEFAULT_START_COMMAND
+from painterly_wire.editor_choices import (
+    DEFAULT_PRESET,
+    DEFAULT_SIZE,
+    DEFAULT_STRENGTH,
+    PRESETS,
+    file_style_title,
+    result_layer_name,
+)
 from painterly_wire.params import job_params
 
-SETTINGS_GROUP = "painterly"
-SETTINGS_KEY = "last_settings"
-PRESETS = ("fast", "quality", "seed")
 STYLE_KINDS = ("file", "document", "layer", "library")
+LAYER_SEPARATOR = "|"  # a `layer` style's ref: "document name|layer name"
 
 
 @dataclass(frozen=True)
@@ -28,8 +33,12 @@ class StyleChoice:
     title: str = ""
 
     def label(self) -> str:
-        """A short name for layer names and lists."""
-        return self.title or self.ref.rsplit("/", 1)[-1].rsplit("|", 1)[-1]
+        """A short name for layer names and lists: the title, else the file's name or the layer's name."""
+        if self.title:
+            return self.title
+        if self.kind == "file":
+            return file_style_title(self.ref)
+        return self.ref.rsplit(LAYER_SEPARATOR, 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -38,13 +47,13 @@ class TransferSettings:
     balance. `iterations` 0 keeps the preset's count."""
 
     styles: tuple[StyleChoice, ...] = ()
-    strength: int = 50
-    preset: str = "quality"
-    size: int = 512
+    strength: int = DEFAULT_STRENGTH
+    preset: str = DEFAULT_PRESET
+    size: int = DEFAULT_SIZE
     preserve_colours: bool = False
     iterations: int = 0
     endpoint: str = DEFAULT_ENDPOINT
-    daemon_command: str = "painterly serve"
+    daemon_command: str = DEFAULT_START_COMMAND
 
     def params(self) -> dict[str, Any]:
         """The job's `params` map for the daemon."""
@@ -52,7 +61,7 @@ class TransferSettings:
 
     def layer_name(self) -> str:
         """The result layer's name: the styles it was painted in."""
-        return "Style: " + " + ".join(style.label() for style in self.styles)
+        return result_layer_name(style.label() for style in self.styles)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -74,19 +83,3 @@ class TransferSettings:
         if settings.preset not in PRESETS or any(style.kind not in STYLE_KINDS for style in styles):
             raise ValueError("unknown preset or style kind")
         return settings
-
-
-def load_settings() -> TransferSettings | None:
-    """The settings of the last run, or None when there are none (or they cannot be read)."""
-    text = Krita.instance().readSetting(SETTINGS_GROUP, SETTINGS_KEY, "")
-    if not text:
-        return None
-    try:
-        return TransferSettings.from_json(text)
-    except (ValueError, TypeError, KeyError):
-        return None
-
-
-def save_settings(settings: TransferSettings) -> None:
-    """Remember these settings for the next run and for Repeat Last Style Transfer."""
-    Krita.instance().writeSetting(SETTINGS_GROUP, SETTINGS_KEY, settings.to_json())

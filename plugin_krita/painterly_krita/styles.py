@@ -6,12 +6,10 @@ from __future__ import annotations
 from krita import Krita
 from PyQt5.QtGui import QImage
 
-from painterly_krita.errors import ArtistError
 from painterly_krita.layer_pixels import Region, image_bytes, read_pixels
-from painterly_krita.settings import StyleChoice
+from painterly_krita.settings import LAYER_SEPARATOR, StyleChoice
 from painterly_wire import Pixels, StyleSpec
-
-LAYER_SEPARATOR = "|"
+from painterly_wire.artist_error import ArtistError
 
 
 def style_specs(choices: tuple[StyleChoice, ...]) -> list[StyleSpec]:

@@ -6,15 +6,17 @@ from krita import Krita
 from PyQt5.QtCore import QObject, pyqtSlot
 from PyQt5.QtWidgets import QMessageBox, QWidget
 
-from painterly_krita.daemon_connection import START_WAIT_S, DaemonProbe, start_daemon
-from painterly_krita.errors import ArtistError
+from painterly_krita.daemon_connection import DaemonProbe
 from painterly_krita.job import StyleTransferJob
-from painterly_krita.layer_pixels import read_pixels, source_alpha, source_region
+from painterly_krita.layer_pixels import Region, read_pixels, source_region
 from painterly_krita.layers import PreviewLayer, add_result_layer
+from painterly_krita.pixel_layout import source_alpha
 from painterly_krita.progress import JobProgress
 from painterly_krita.settings import TransferSettings
 from painterly_krita.styles import style_specs
-from painterly_wire import PainterlyError
+from painterly_wire import PainterlyError, Pixels, StyleSpec
+from painterly_wire.artist_error import ArtistError
+from painterly_wire.job_follower import refused_message
 
 TITLE = "Neural Style Transfer"
 
@@ -28,9 +30,16 @@ class StyleTransferRun(QObject):
         self.document = document
         self.node = node
         self.settings = settings
+        self.layer_name = settings.layer_name()
         self.ended = False
+        self.region: Region | None = None
+        self.content: Pixels | None = None
+        self.alpha = b""
+        self.styles: list[StyleSpec] | None = None
+        self.preview: PreviewLayer | None = None
+        self.progress: JobProgress | None = None
+        self.probe: DaemonProbe | None = None
         self.job: StyleTransferJob | None = None
-        self.probes: list[DaemonProbe] = []
 
     def start(self) -> None:
         """Read everything the job needs, then look for the daemon; the rest follows from Qt's event loop."""
@@ -38,52 +47,31 @@ class StyleTransferRun(QObject):
         self.content = read_pixels(self.node, self.region)
         self.alpha = source_alpha(self.content)
         self.styles = style_specs(self.settings.styles)
-        self.layer_name = self.settings.layer_name()
         self.preview = PreviewLayer(self.document, self.node, self.region, self.alpha, self.layer_name)
         self.progress = JobProgress(self.window)
         self.progress.canceled.connect(self.cancel)
         self.progress.show()
-        self._look_for_daemon(wait_s=0.0)
+        # Bound methods of this QObject, not lambdas: the probe thread's signals must be queued to the GUI thread.
+        self.probe = DaemonProbe(self.settings.endpoint, self.settings.daemon_command, self)
+        self.probe.answered.connect(self._submit)
+        self.probe.starting.connect(self._daemon_starting)
+        self.probe.silent.connect(self._fail)
+        self.probe.start()
 
     def cancel(self) -> None:
         """The artist pressed Cancel: stop the job (or the wait for the daemon); nothing is added."""
         if self.ended:
             return
         if self.job is None:
-            for probe in self.probes:
-                probe.stop_asked = True
             self._end()
         else:
             self.progress.cancelling()
             self.job.cancel()
 
-    def _look_for_daemon(self, wait_s: float) -> None:
-        # Bound methods of this QObject, not lambdas: the probe thread's signals must be queued to the GUI thread.
-        probe = DaemonProbe(self.settings.endpoint, wait_s, self)
-        probe.answered.connect(self._submit)
-        probe.silent.connect(self._no_daemon)
-        self.probes.append(probe)
-        probe.start()
-
     @pyqtSlot()
-    def _no_daemon(self) -> None:
-        """No answer: start the daemon with the artist's command the first time, else say what to do."""
-        if self.ended:
-            return
-        endpoint, command = self.settings.endpoint, self.settings.daemon_command.strip()
-        if len(self.probes) == 1 and command:
-            problem = start_daemon(command, endpoint)
-            if problem is None:
-                self.progress.waiting(f"Starting the Painterly daemon ({command})…")
-                self._look_for_daemon(wait_s=START_WAIT_S)
-                return
-            self._fail(f"No Painterly daemon answers at {endpoint}. {problem}")
-            return
-        started = f" It was started with {command!r} but did not answer within {START_WAIT_S:.0f} s." if command else ""
-        self._fail(
-            f"No Painterly daemon answers at {endpoint}.{started} Start it in a terminal with `painterly serve`, "
-            "or check the endpoint and the start command under Advanced in the Neural Style Transfer dialog."
-        )
+    def _daemon_starting(self) -> None:
+        if not self.ended:
+            self.progress.waiting(f"Starting the Painterly daemon ({self.settings.daemon_command.strip()})…")
 
     @pyqtSlot(dict)
     def _submit(self, _status: dict) -> None:
@@ -99,7 +87,7 @@ class StyleTransferRun(QObject):
             self.job.submit(self.content, self.styles, self.settings.params())
         except PainterlyError as error:
             self.job.client.close()
-            self._fail(f"The daemon did not take the job: {error.message}")
+            self._fail(refused_message(error))
 
     def _progressed(self, progress) -> None:
         if not self._document_open():
@@ -126,6 +114,7 @@ class StyleTransferRun(QObject):
         """False once the artist has closed the image the job is for."""
         return any(document == self.document for document in Krita.instance().documents())
 
+    @pyqtSlot(str)
     def _fail(self, message: str) -> None:
         if self.ended:
             return
@@ -137,10 +126,11 @@ class StyleTransferRun(QObject):
         if self.ended:
             return
         self.ended = True
-        for probe in self.probes:
-            probe.stop_asked = True
-            probe.wait()  # at most one hello timeout, and only when cancelled while looking for the daemon
-        if self._document_open():
+        if self.probe is not None:
+            self.probe.stop_asked = True
+            self.probe.wait()  # at most one hello timeout, and only when cancelled while looking for the daemon
+        if self.preview is not None and self._document_open():
             self.preview.remove()
-        self.progress.close()
+        if self.progress is not None:
+            self.progress.close()
         self.content = self.styles = None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from painterly_wire.client import Client
-from painterly_wire.errors import DaemonUnavailable
+from painterly_wire.errors import DaemonUnavailable, PainterlyError
 
 DEFAULT_START_COMMAND = "painterly serve"
 # A first start loads torch and the VGG-19 weights, which takes over a minute on a slow laptop with a cold disk;
@@ -159,9 +159,11 @@ def reach_daemon(
     return wait_for_daemon(endpoint, START_WAIT_S, start_daemon(command, endpoint), stop_asked)
 
 
-def no_daemon_message(endpoint: str, command: str, error: DaemonUnavailable, settings: str) -> str:
+def no_daemon_message(endpoint: str, command: str, error: PainterlyError, settings: str) -> str:
     """What the artist reads when `reach_daemon` failed: what happened and what to do; `settings` names where the
     editor's dialog keeps the endpoint and the start command."""
+    if not isinstance(error, DaemonUnavailable):  # something answers, but not as a daemon of this version would
+        return f"The Painterly daemon at {endpoint} cannot be used: {error.message}. Check {settings}."
     if error.code == "bad_endpoint":
         return f"The daemon endpoint cannot be used: {error.message}. Check {settings}."
     advice = f"Start it in a terminal with `painterly serve` and try again, or check {settings}."

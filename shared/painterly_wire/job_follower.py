@@ -4,7 +4,8 @@ The caller owns the waiting (a blocking poll, a QSocketNotifier, a pipe loop): i
 `client.events(...)` to `follow`, waits at most `seconds_to_check()` for the next batch, and calls `check(client)`
 when that reaches 0. The follower decides the rest:
 
-- the job's progress, and its end when a Result, Failed or Cancelled record for it arrives;
+- the job's progress, and its end when a Result, Failed or Cancelled record for it arrives (a `connection_lost`
+  Failed from the client means the daemon stopped answering);
 - after a quiet spell it asks the daemon about the job (`fetch`, short timeout): a dead daemon never sends
   anything, a restarted one answers but no longer knows the job (`unknown_job`), and a connection made again
   needs the job's events routed to it (fetch does that); an outcome missed in transit is fetched;
@@ -25,6 +26,7 @@ from painterly_wire.records import Accepted, Cancelled, Failed, JobEvent, Progre
 QUIET_S = 5.0  # this long without news of the job, ask the daemon about it
 CHECK_TIMEOUT_S = 2.0  # how long that question may take before the daemon counts as gone
 CANCEL_GRACE_S = 5.0  # how long a cancel waits for the daemon's confirmation
+CONNECTION_LOST = "connection_lost"  # the client's code for a job whose connection died (heartbeats, monitor)
 
 
 class JobQuestions(Protocol):
@@ -88,6 +90,8 @@ class JobFollower:
                 shown.append(event)
             elif isinstance(event, Result):
                 self.end = JobEnd(result=event)
+            elif isinstance(event, Failed) and event.code == CONNECTION_LOST:
+                self._stopped_answering(DaemonUnavailable(event.code, event.message))
             elif isinstance(event, Failed):
                 self._failed(JobFailed(event.code, event.message))
             elif isinstance(event, Cancelled):
@@ -120,11 +124,7 @@ class JobFollower:
             self._cancelled(error)
             return
         except DaemonUnavailable as error:
-            self.end = JobEnd(
-                error=error,
-                message=f"The Painterly daemon at {self.endpoint} stopped answering during the job. "
-                "Check that it is still running (`painterly serve`), then try again.",
-            )
+            self._stopped_answering(error)
             return
         except PainterlyError as error:
             self._failed(error)
@@ -135,6 +135,13 @@ class JobFollower:
         if isinstance(answer, Result):
             self.end = JobEnd(result=answer)
         # Accepted: still queued or running, and its events come to this connection again
+
+    def _stopped_answering(self, error: DaemonUnavailable) -> None:
+        self.end = JobEnd(
+            error=error,
+            message=f"The Painterly daemon at {self.endpoint} stopped answering during the job. "
+            "Check that it is still running (`painterly serve`), then try again.",
+        )
 
     def _failed(self, error: PainterlyError) -> None:
         if error.code == "unknown_job":

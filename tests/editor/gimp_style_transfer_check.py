@@ -92,14 +92,14 @@ def check_rgb_with_alpha(style):
     status, layer = run_procedure(image, source, style=style, size=width)
     check("rgb_success", status == "success", f"{status}: {layer}")
     names = [item.get_name() for item in image.get_layers()]
-    check("rgb_layer_above_source", names == ["On top", "Blue Waves", "Photo"], names)
-    check("rgb_returns_layer", isinstance(layer, Gimp.Layer) and layer.get_name() == "Blue Waves", layer)
+    check("rgb_layer_above_source", names == ["On top", "Style: Blue Waves", "Photo"], names)
+    check("rgb_returns_layer", isinstance(layer, Gimp.Layer) and layer.get_name() == "Style: Blue Waves", layer)
     check("rgb_source_unchanged", gh.get_pixels(source) == pixels, "source bytes")
     result = gh.get_pixels(layer)
     check("rgb_size", (layer.get_width(), layer.get_height()) == (width, height))
     check("rgb_alpha_preserved", result[3::4] == pixels[3::4], "alpha bytes")
     check("rgb_stylized", result[0::4] != pixels[0::4], "red channel changed")
-    check("rgb_new_layer_selected", [item.get_name() for item in image.get_selected_layers()] == ["Blue Waves"])
+    check("rgb_new_layer_selected", [item.get_name() for item in image.get_selected_layers()] == ["Style: Blue Waves"])
     gh.export_png(image, os.path.join(OUTDIR, "rgb.png"))
     image.delete()
 
@@ -111,7 +111,7 @@ def check_blend_with_library_style(style):
         image, source, style=style, style_weight=0.5, library_style="starry_night", library_style_weight=1.0, size=40
     )
     check("blend_success", status == "success", f"{status}: {layer}")
-    check("blend_layer_name", status == "success" and layer.get_name() == "Blue Waves + starry_night", layer)
+    check("blend_layer_name", status == "success" and layer.get_name() == "Style: Blue Waves + The Starry Night", layer)
     image.delete()
 
 
@@ -155,7 +155,7 @@ def check_layer_in_a_group(style):
     status, layer = run_procedure(image, source, style=style, size=40)
     check("group_success", status == "success", f"{status}: {layer}")
     names = [item.get_name() for item in group.get_children()]
-    check("group_layer_above_source_in_group", names == ["Above inside", "Blue Waves", "Inside"], names)
+    check("group_layer_above_source_in_group", names == ["Above inside", "Style: Blue Waves", "Inside"], names)
     image.delete()
 
 
@@ -190,7 +190,7 @@ def check_refusals(style):
     check("unreadable_style_file_message", status == "execution-error" and "style image" in message, message)
     closed = free_port()
     status, message = run_procedure(image, source, style=style, endpoint=f"tcp://127.0.0.1:{closed}")
-    wanted = status == "execution-error" and "not answering" in message and "painterly serve" in message
+    wanted = status == "execution-error" and "No Painterly daemon answers" in message and "painterly serve" in message
     check("daemon_down_message", wanted, f"{status}: {message}")
     check("daemon_down_no_layer", len(image.get_layers()) == 1)
     image.delete()

@@ -1,14 +1,16 @@
 """Painterly's GIMP 3 plug-in: Filters > Artistic > Neural Style Transfer.
 
 Modules, in the order a run uses them:
-- `arguments`: the procedure's PDB signature and the job a config asks for;
-- `dialog`: interactive mode;
+- `arguments`: the procedure's PDB signature, read into a `request.JobRequest` (plain data: styles, settings,
+  the result layer's name);
+- `dialog`: interactive mode, with `library` (the daemon's styles);
 - `source`: the drawable's pixels to send; `styles`: style image files and library styles;
-- `job`: runs the daemon job through `runner`, a helper process that owns the daemon connection, talking to it
-  through `pipe_records`;
+- `job`: runs the daemon job through `runner`, a helper process that owns the daemon connection (and follows the
+  job with painterly_wire's JobFollower), talking to it through `pipe_records`;
 - `result_layer`: the new layer above the source.
-`formats` maps wire pixel types to GEGL formats, `errors` holds the exception that carries a message for the
-artist, `location` knows the plug-in's folder.
+`formats` maps wire pixel types to GEGL formats, `location` knows the plug-in's folder. What both plugins share
+(presets, sizes, layer names, starting the daemon, following a job, ArtistError) is in painterly_wire.
+`request`, `library`, `pipe_records`, `runner` and `formats` import no GIMP, so they are tested outside it.
 
 Importing the package puts the vendored packages (pyzmq, msgpack, painterly_wire) on sys.path.
 """

@@ -2,65 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 from gi.repository import Gimp, GObject
 
-from painterly_wire import DEFAULT_ENDPOINT
-from painterly_wire.params import job_params
+from painterly_gimp.request import JobRequest, StyleChoice
+from painterly_wire import editor_choices as choices
+from painterly_wire.daemon_start import DEFAULT_START_COMMAND
 
 PROCEDURE_NAME = "plug-in-painterly-style-transfer"
 MENU_PATH = "<Image>/Filters/Artistic"
 MENU_LABEL = "_Neural Style Transfer..."
 RW = GObject.ParamFlags.READWRITE
-
-# The daemon's quality presets (painterly.engine.presets), fastest first.
-QUALITY_PRESETS = (
-    ("fast", "Fast draft"),
-    ("quality", "Quality"),
-    ("seed", "Reference recipe (slow)"),
-)
-DEFAULT_SIZE = 512
-MAX_SIZE = 4096
-
-
-@dataclass(frozen=True)
-class StyleSource:
-    """One style of the blend: an image file or a daemon library style, with its share of the blend."""
-
-    weight: float
-    path: str | None = None
-    library: str | None = None
-
-    @property
-    def title(self) -> str:
-        """What the artist calls this style: the file's name without extension, or the library name."""
-        return self.library if self.library is not None else Path(self.path).stem
-
-
-@dataclass(frozen=True)
-class JobRequest:
-    """Everything a run needs from the procedure's config."""
-
-    styles: tuple[StyleSource, ...]
-    strength: int
-    preset: str
-    iterations: int
-    size: int
-    preserve_colors: bool
-    endpoint: str
-    start_command: str
-
-    @property
-    def daemon_endpoint(self) -> str:
-        """The endpoint to use: the argument, else $PAINTERLY_ENDPOINT, else the default."""
-        return self.endpoint or DEFAULT_ENDPOINT
-
-    def params(self) -> dict[str, Any]:
-        """The job's params for the daemon."""
-        return job_params(self.preset, self.size, self.strength, self.preserve_colors, self.iterations)
 
 
 def add_arguments(procedure: Gimp.Procedure) -> None:
@@ -83,22 +34,36 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
         "library-style-weight", "Li_brary style weight", "Its share of the blend", 0.0, 1.0, 1.0, RW
     )
     procedure.add_int_argument(
-        "strength", "Stre_ngth", "From content (0) to style (100); 50 is the quality preset's balance", 0, 100, 50, RW
+        "strength",
+        "Stre_ngth",
+        "From content (0) to style (100); 50 is the quality preset's balance",
+        choices.MIN_STRENGTH,
+        choices.MAX_STRENGTH,
+        choices.DEFAULT_STRENGTH,
+        RW,
     )
     presets = Gimp.Choice.new()
-    for index, (nick, label) in enumerate(QUALITY_PRESETS):
+    for index, (nick, label) in enumerate(choices.PRESET_TITLES.items()):
         presets.add(nick, index, label, "")
-    procedure.add_choice_argument("quality", "_Quality", "Quality preset of the daemon", presets, "fast", RW)
+    procedure.add_choice_argument(
+        "quality", "_Quality", "Quality preset of the daemon", presets, choices.DEFAULT_PRESET, RW
+    )
     procedure.add_int_argument(
-        "iterations", "I_terations", "Optimisation steps (0 = as the quality preset says)", 0, 100000, 0, RW
+        "iterations",
+        "I_terations",
+        "Optimisation steps (0 = as the quality preset says)",
+        0,
+        choices.MAX_ITERATIONS,
+        0,
+        RW,
     )
     procedure.add_int_argument(
         "size",
         "Output si_ze",
         "Long side in pixels the style transfer works at; the layer fits the source",
-        16,
-        MAX_SIZE,
-        DEFAULT_SIZE,
+        choices.MIN_SIZE,
+        choices.MAX_SIZE,
+        choices.DEFAULT_SIZE,
         RW,
     )
     procedure.add_boolean_argument(
@@ -110,8 +75,8 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
     procedure.add_string_argument(
         "start-command",
         "Start daemon comm_and",
-        "Run this when the daemon is not reachable, e.g. 'painterly serve' ('' = never start it)",
-        "",
+        "Run this when the daemon is not reachable ('' = never start it)",
+        DEFAULT_START_COMMAND,
         RW,
     )
     procedure.add_layer_return_value("layer", "Layer", "The stylized layer", False, RW)
@@ -125,9 +90,9 @@ def _path(config: Gimp.ProcedureConfig, name: str) -> str | None:
 def request_from_config(config: Gimp.ProcedureConfig) -> JobRequest:
     """The job a (dialog-filled or scripted) config asks for; styles with no source or share are left out."""
     candidates = (
-        StyleSource(config.get_property("style-weight"), path=_path(config, "style")),
-        StyleSource(config.get_property("second-style-weight"), path=_path(config, "second-style")),
-        StyleSource(config.get_property("library-style-weight"), library=config.get_property("library-style") or None),
+        StyleChoice(config.get_property("style-weight"), path=_path(config, "style")),
+        StyleChoice(config.get_property("second-style-weight"), path=_path(config, "second-style")),
+        StyleChoice(config.get_property("library-style-weight"), library=config.get_property("library-style") or None),
     )
     styles = tuple(s for s in candidates if (s.path or s.library) and s.weight > 0)
     return JobRequest(

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 from gi.repository import Gimp, GimpUi, Gtk
 
-from painterly_gimp.arguments import JobRequest
-from painterly_wire import Client, LibraryStyle, PainterlyError
-
-LIBRARY_TIMEOUT_S = 2.0
-
-
-def fetch_library(endpoint: str) -> list[LibraryStyle] | None:
-    """The daemon's library styles, or None when the daemon does not answer."""
-    try:
-        with Client(endpoint, timeout_s=LIBRARY_TIMEOUT_S) as client:
-            return client.list_styles()
-    except PainterlyError:
-        return None
+from painterly_gimp.library import fetch_library
+from painterly_gimp.request import JobRequest
+from painterly_wire import LibraryStyle
 
 
 def _library_chooser(config: Gimp.ProcedureConfig, library: list[LibraryStyle] | None) -> Gtk.Widget:

@@ -9,27 +9,15 @@ from typing import Any
 
 from gi.repository import Gimp
 
-from painterly_gimp.arguments import JobRequest
-from painterly_gimp.errors import ArtistError
 from painterly_gimp.location import PLUGIN_DIR
 from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_record, style_to_map, write_record
-from painterly_wire import Pixels, StyleSpec
+from painterly_gimp.request import JobRequest
+from painterly_wire import DaemonUnavailable, Pixels, StyleSpec
+from painterly_wire.artist_error import ArtistError
+from painterly_wire.daemon_start import no_daemon_message
 
 DAEMON_TIMEOUT_S = 5.0
-
-
-def daemon_down_message(endpoint: str, start_command: str, detail: str) -> str:
-    """What the artist sees when no daemon answers: what happened and what to do."""
-    if start_command:
-        return (
-            f"The Painterly daemon is not answering at {endpoint}, and starting it with '{start_command}' did not "
-            f"work ({detail}). Start it in a terminal with 'painterly serve', or fix 'Start daemon command'."
-        )
-    return (
-        f"The Painterly daemon is not answering at {endpoint}. Start it in a terminal with 'painterly serve' and "
-        "try again, or check the 'Daemon endpoint' setting. To have the filter start it for you, set 'Start "
-        "daemon command' in the filter's dialog (e.g. 'painterly serve')."
-    )
+SETTINGS_PLACE = "the 'Daemon endpoint' and 'Start daemon command' settings in the filter's dialog"
 
 
 def _start_runner() -> subprocess.Popen:
@@ -56,13 +44,10 @@ def _outcome(record: dict[str, Any] | None, request: JobRequest) -> Pixels | Non
         return None
     if event == "result":
         return pixels_from_map(record["image"])
-    if event == "cancelled":
-        raise ArtistError(f"The style transfer was cancelled: {record['reason']}")
-    if record["code"] == "daemon_unavailable":
-        raise ArtistError(daemon_down_message(request.daemon_endpoint, request.start_command, record["message"]))
-    if record["code"] == "unknown_job":  # the daemon restarted mid-job; the runner's message says so
-        raise ArtistError(record["message"])
-    raise ArtistError(f"The daemon could not stylize the layer: {record['message']}")
+    if "unreachable" in record:  # no daemon to give the job to; the value is the DaemonUnavailable code
+        error = DaemonUnavailable(record["unreachable"], record["message"])
+        raise ArtistError(no_daemon_message(request.daemon_endpoint, request.start_command, error, SETTINGS_PLACE))
+    raise ArtistError(record["message"])  # cancelled or failed, in the words of painterly_wire.job_follower
 
 
 def run_job(request: JobRequest, content: Pixels, styles: list[StyleSpec]) -> Pixels:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from gi.repository import Gegl, Gimp
 
-from painterly_gimp.errors import ArtistError
 from painterly_gimp.formats import babl_format, wire_dtype_for_precision
 from painterly_wire import Pixels
+from painterly_wire.artist_error import ArtistError
 
 CHANNELS = 4  # RGBA whatever the image mode: GEGL converts grayscale to RGB and back
 
@@ -35,16 +35,16 @@ class SourceRegion:
 def check_drawable(image: Gimp.Image, drawables: list[Gimp.Drawable]) -> Gimp.Layer:
     """The one layer to stylize, or an ArtistError saying what to change."""
     if len(drawables) != 1:
-        raise ArtistError("Select exactly one layer to stylize.", calling_error=True)
+        raise ArtistError("Select exactly one layer to stylize.", bad_input=True)
     drawable = drawables[0]
     if image.get_base_type() == Gimp.ImageBaseType.INDEXED:
         raise ArtistError(
             "Neural Style Transfer does not work on indexed images. "
             "Convert the image with Image > Mode > RGB (or Grayscale) first.",
-            calling_error=True,
+            bad_input=True,
         )
     if not isinstance(drawable, Gimp.Layer):
-        raise ArtistError("Select a layer, not a channel or a layer mask.", calling_error=True)
+        raise ArtistError("Select a layer, not a channel or a layer mask.", bad_input=True)
     return drawable
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from gi.repository import Gegl, Gimp, Gio, GLib
 
-from painterly_gimp.arguments import StyleSource
-from painterly_gimp.errors import ArtistError
 from painterly_gimp.formats import babl_format
+from painterly_gimp.request import StyleChoice
 from painterly_wire import Pixels, StyleSpec
+from painterly_wire.artist_error import ArtistError
 
 MAX_STYLE_SIDE = 1024  # larger style images are scaled down before sending; the daemon scales them anyway
 
@@ -35,12 +35,12 @@ def load_style_image(path: str) -> Pixels:
         image.delete()
 
 
-def style_specs(sources: tuple[StyleSource, ...]) -> list[StyleSpec]:
+def style_specs(sources: tuple[StyleChoice, ...]) -> list[StyleSpec]:
     """The StyleSpecs for a blend; an ArtistError when there is no style to apply."""
     if not sources:
         raise ArtistError(
             "Choose a style: a style image, a second style image or a library style, with a share above 0.",
-            calling_error=True,
+            bad_input=True,
         )
     return [
         StyleSpec(weight=s.weight, library=s.library)
@@ -48,8 +48,3 @@ def style_specs(sources: tuple[StyleSource, ...]) -> list[StyleSpec]:
         else StyleSpec(weight=s.weight, pixels=load_style_image(s.path))
         for s in sources
     ]
-
-
-def layer_name(sources: tuple[StyleSource, ...]) -> str:
-    """The result layer's name: the styles' names, e.g. "Starry Night + Waves"."""
-    return " + ".join(s.title for s in sources)

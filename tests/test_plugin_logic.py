@@ -1,0 +1,192 @@
+"""The plugins' parts that need no editor, imported outside Krita and GIMP: settings and their JSON form, job
+params, layer names, progress text, pixel layouts, the GIMP runner's records, and the Krita run's state."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+from support import REPO
+
+KRITA_PLUGIN = REPO / "plugin_krita"
+GIMP_PLUGIN = REPO / "plugin_gimp" / "painterly-gimp"
+for folder in (KRITA_PLUGIN, GIMP_PLUGIN):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from painterly_gimp.request import JobRequest  # noqa: E402
+from painterly_gimp.request import StyleChoice as GimpStyle  # noqa: E402
+from painterly_gimp.runner import end_record, progress_record  # noqa: E402
+from painterly_krita.pixel_layout import source_alpha, swap_red_blue  # noqa: E402
+from painterly_krita.progress_text import eta_text, step_text  # noqa: E402
+from painterly_krita.settings import StyleChoice as KritaStyle  # noqa: E402
+from painterly_krita.settings import TransferSettings  # noqa: E402
+
+from painterly_wire import DaemonUnavailable, JobFailed, Pixels, Progress, Result  # noqa: E402
+from painterly_wire.daemon_start import DEFAULT_START_COMMAND  # noqa: E402
+from painterly_wire.editor_choices import DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_STRENGTH  # noqa: E402
+from painterly_wire.errors import JobCancelled  # noqa: E402
+from painterly_wire.job_follower import JobEnd  # noqa: E402
+from painterly_wire.params import job_params  # noqa: E402
+
+
+def test_the_krita_plugin_imports_outside_krita_without_registering_or_loading_qt():
+    script = (
+        "import sys, painterly_krita.settings, painterly_krita.progress_text, painterly_krita.pixel_layout;"
+        "print(sorted(name for name in ('krita', 'PyQt5', 'painterly_krita.extension') if name in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": f"{KRITA_PLUGIN}:{REPO / 'shared'}"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+# Krita: the remembered settings
+
+
+def test_settings_survive_their_json_form():
+    settings = TransferSettings(
+        styles=(KritaStyle("file", "/a/b.png", 0.5), KritaStyle("library", "starry_night", 1.0, "The Starry Night")),
+        strength=70,
+        preset="fast",
+        size=300,
+        preserve_colours=True,
+        iterations=12,
+        endpoint="tcp://127.0.0.1:9999",
+        daemon_command="",
+    )
+    assert TransferSettings.from_json(settings.to_json()) == settings
+
+
+def test_missing_settings_take_the_shared_defaults():
+    settings = TransferSettings.from_json("{}")
+    assert (settings.preset, settings.size, settings.strength) == (DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_STRENGTH)
+    assert settings.daemon_command == DEFAULT_START_COMMAND
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"preset": "best"}, {"size": "big"}, {"styles": [{"kind": "url", "ref": "x", "weight": 1}]}],
+)
+def test_unusable_settings_are_refused(broken):
+    with pytest.raises(ValueError):
+        TransferSettings.from_json(json.dumps(broken))
+
+
+def test_krita_params_are_the_shared_job_params():
+    settings = TransferSettings(strength=80, preset="quality", size=640, preserve_colours=True, iterations=5)
+    assert settings.params() == job_params("quality", 640, 80, True, 5)
+
+
+# Both editors: one name for the result layer
+
+
+def test_both_plugins_name_the_same_blend_alike():
+    krita = TransferSettings(
+        styles=(
+            KritaStyle("file", "/art/Blue Waves.png"),
+            KritaStyle("library", "starry_night", 1.0, "The Starry Night"),
+        )
+    )
+    gimp = JobRequest(
+        styles=(GimpStyle(1.0, path="/art/Blue Waves.png"), GimpStyle(1.0, library="starry_night")),
+        strength=50,
+        preset="quality",
+        iterations=0,
+        size=512,
+        preserve_colors=False,
+        endpoint="",
+        start_command="",
+    )
+    assert krita.layer_name() == gimp.layer_name({"starry_night": "The Starry Night"})
+    assert krita.layer_name() == "Style: Blue Waves + The Starry Night"
+
+
+def test_gimp_names_a_library_style_by_its_name_when_the_daemon_gives_no_title():
+    assert GimpStyle(1.0, library="starry_night").title({}) == "starry_night"
+
+
+def test_krita_names_an_open_layer_after_the_layer():
+    assert KritaStyle("layer", "sketch.kra|Ink").label() == "Ink"
+
+
+def test_gimp_params_are_the_shared_job_params_and_the_endpoint_defaults():
+    request = JobRequest((), 20, "fast", 3, 64, False, "", "")
+    assert request.params() == job_params("fast", 64, 20, False, 3)
+    assert request.daemon_endpoint.startswith("tcp://") and not request.uses_library
+
+
+# Krita: the progress window's words, and pixel layouts
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0.4, "almost done"), (12.2, "about 12 s left"), (600, "about 10 min left")]
+)
+def test_the_time_left_reads_at_a_glance(seconds, text):
+    assert eta_text(seconds) == text
+
+
+def test_a_step_says_where_the_job_is():
+    assert step_text(Progress("j", 3, 40, 1.0, 2.0, 30.0)) == "Painting: step 3 of 40, about 30 s left"
+
+
+def test_red_and_blue_swap_both_ways_and_alpha_is_read_out():
+    bgra = bytes([1, 2, 3, 4, 5, 6, 7, 8])
+    assert swap_red_blue(bgra) == bytes([3, 2, 1, 4, 7, 6, 5, 8])
+    assert swap_red_blue(swap_red_blue(bgra)) == bgra
+    assert source_alpha(Pixels(2, 1, 4, "u8", bgra)) == bytes([4, 8])
+
+
+# GIMP: what the runner tells the plug-in
+
+
+def test_the_runner_relays_a_step_and_each_kind_of_end():
+    image = Pixels(1, 1, 3, "u8", b"abc")
+    assert progress_record(Progress("j", 2, 9, 1.0, 0.1, 0.2)) == {"event": "progress", "step": 2, "total": 9}
+    assert end_record(JobEnd(result=Result("j", image)))["image"]["data"] == b"abc"
+    cancelled = end_record(JobEnd(error=JobCancelled("cancelled", "stopping"), message="The style transfer was..."))
+    assert cancelled == {"event": "cancelled", "reason": "stopping", "message": "The style transfer was..."}
+    gone = end_record(JobEnd(error=DaemonUnavailable("timeout", "no answer"), message="stopped answering"))
+    assert gone == {"event": "failed", "code": "daemon_unavailable", "message": "stopped answering"}
+    failed = end_record(JobEnd(error=JobFailed("unknown_job", "no job"), message="restarted"))
+    assert failed == {"event": "failed", "code": "unknown_job", "message": "restarted"}
+
+
+# Krita: a run's and a job's state exist from the start, so cancel() before start() is harmless
+
+
+def attributes_set(module: str, class_name: str) -> dict[str, set[str]]:
+    """Per method of a plugin class, the `self.x` attributes it assigns (read from the source, no Krita needed)."""
+    tree = ast.parse((KRITA_PLUGIN / "painterly_krita" / f"{module}.py").read_text())
+    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == class_name]
+    assigned: dict[str, set[str]] = {}
+    for method in (node for node in cls.body if isinstance(node, ast.FunctionDef)):
+        targets = [
+            target
+            for node in ast.walk(method)
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        ]
+        names = {
+            element.attr
+            for target in targets
+            for element in (target.elts if isinstance(target, ast.Tuple) else [target])
+            if isinstance(element, ast.Attribute) and isinstance(element.value, ast.Name) and element.value.id == "self"
+        }
+        assigned[method.name] = names
+    return assigned
+
+
+@pytest.mark.parametrize(("module", "class_name"), [("transfer", "StyleTransferRun"), ("job", "StyleTransferJob")])
+def test_every_attribute_is_set_in_init(module, class_name):
+    assigned = attributes_set(module, class_name)
+    later = set().union(*(names for method, names in assigned.items() if method != "__init__"))
+    assert later <= assigned["__init__"], later - assigned["__init__"]
