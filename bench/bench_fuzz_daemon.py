@@ -11,12 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from malformed_messages import Tally, exchange_batch, malformed
+from malformed_messages import Fuzzer, Tally, malformed
 from support import memory_mib, photo, running_daemon
 
 from painterly_wire import StyleSpec
@@ -26,10 +25,7 @@ BATCH = 25
 
 def fuzz(endpoint: str, messages: int) -> Tally:
     """Send `messages` malformed messages in batches, each batch checked to be answered in full."""
-    socket = zmq.Context.instance().socket(zmq.DEALER)
-    socket.linger = 0
-    socket.connect(endpoint)
-    tally = Tally()
+    fuzzer = Fuzzer(endpoint)
 
     @settings(
         max_examples=messages // BATCH,
@@ -39,13 +35,13 @@ def fuzz(endpoint: str, messages: int) -> Tally:
     )
     @given(batch=st.lists(malformed, min_size=BATCH, max_size=BATCH))
     def one_batch(batch):
-        exchange_batch(socket, batch, tally)
+        fuzzer.exchange(batch)
 
     try:
         one_batch()
     finally:
-        socket.close()
-    return tally
+        fuzzer.close()
+    return fuzzer.tally
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ mutations may leave it valid (an unknown field added), and then the normal answe
 from __future__ import annotations
 
 import math
+import secrets
 import struct
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -19,8 +20,6 @@ from hypothesis import strategies as st
 
 from painterly_wire import PROTOCOL_VERSION
 
-FENCE = 2**31 - 1
-CLEAN_UP = 2**40  # request numbers of the cancels that remove jobs a mutation left valid
 REPLY_TYPES = ("status", "styles", "accepted", "error")
 
 CONTENT = {"frame": 0, "width": 2, "height": 2, "channels": 4, "dtype": "u8", "order": "RGBA"}
@@ -36,8 +35,8 @@ VALID_REQUESTS = {
         },
         [bytes(16)],
     ),
-    "cancel": ({"type": "cancel", "job": "0" * 32}, []),
-    "fetch": ({"type": "fetch", "job": "f" * 32}, []),
+    "cancel": ({"type": "cancel", "job": "0" * 32, "secret": "1" * 32}, []),
+    "fetch": ({"type": "fetch", "job": "f" * 32, "secret": "1" * 32}, []),
 }
 
 
@@ -296,32 +295,49 @@ class Tally:
         return "\n".join(lines)
 
 
-def exchange_batch(socket: zmq.Socket, batch: list[tuple[str, list[bytes]]], tally: Tally) -> None:
-    """Send a batch and a fence; match the replies that arrive before the fence's to the messages in order, then
-    cancel any job a mutation happened to leave valid (an empty params map means a full-size quality job)."""
-    for _, parts in batch:
-        socket.send_multipart(parts)
-    socket.send_multipart([msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": FENCE})])
-    replies = []
-    while True:
-        assert socket.poll(10_000), "the daemon stopped answering"
-        header = msgpack.unpackb(socket.recv_multipart()[0])
-        req = header.get("req")
-        if req == FENCE:
-            break
-        if isinstance(req, int) and req >= CLEAN_UP:
-            continue
-        if header.get("type") in REPLY_TYPES and (req is not None or "job" not in header):
-            replies.append(header)
-    assert len(replies) == len(batch), f"{len(batch)} messages sent, {len(replies)} answered"
-    accepted = [reply for reply in replies if reply["type"] == "accepted"]
-    for number, job in enumerate(accepted):
-        cancel = {"type": "cancel", "req": CLEAN_UP + number, "job": job["job"], "secret": job["secret"]}
-        socket.send_multipart([msgpack.packb({"v": PROTOCOL_VERSION, **cancel})])
-    for (kind, _), reply in zip(batch, replies, strict=True):
-        code = reply.get("code", reply["type"])
-        tally.codes[kind][code] += 1
-        if code == "internal_error":
-            tally.internal_errors.append(reply)
-    tally.sent += len(batch)
-    tally.answered += len(replies)
+class Fuzzer:
+    """Two DEALERs on one daemon: `sender` sends malformed messages and counts their replies; `cleaner` cancels,
+    with the secrets from their `accepted`, the jobs a mutation left valid (an empty params map is a full-size
+    quality job), so none of its own replies can be mistaken for an answer being counted."""
+
+    def __init__(self, endpoint: str) -> None:
+        context = zmq.Context.instance()
+        self.sender, self.cleaner = context.socket(zmq.DEALER), context.socket(zmq.DEALER)
+        for socket in (self.sender, self.cleaner):
+            socket.linger = 0
+            socket.connect(endpoint)
+        self.tally = Tally()
+
+    def close(self) -> None:
+        self.sender.close()
+        self.cleaner.close()
+
+    def exchange(self, batch: list[tuple[str, list[bytes]]]) -> None:
+        """Send a batch and a fence; match the replies that arrive before the fence's to the messages in order."""
+        fence = secrets.randbits(62)  # a request number no mutation will happen to send
+        for _, parts in batch:
+            self.sender.send_multipart(parts)
+        self.sender.send_multipart([msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": fence})])
+        replies = []
+        while True:
+            assert self.sender.poll(10_000), "the daemon stopped answering"
+            header = msgpack.unpackb(self.sender.recv_multipart()[0])
+            req = header.get("req")
+            if req == fence:
+                break
+            if header.get("type") in REPLY_TYPES and (req is not None or "job" not in header):
+                replies.append(header)  # not a job's own event (progress, result, cancelled: no req)
+        assert len(replies) == len(batch), f"{len(batch)} messages sent, {len(replies)} answered"
+        for reply in replies:
+            if reply["type"] == "accepted":
+                cancel = {"v": PROTOCOL_VERSION, "type": "cancel", "req": 0, "job": reply["job"]}
+                self.cleaner.send_multipart([msgpack.packb({**cancel, "secret": reply["secret"]})])
+        while self.cleaner.poll(0):
+            self.cleaner.recv_multipart()
+        for (kind, _), reply in zip(batch, replies, strict=True):
+            code = reply.get("code", reply["type"])
+            self.tally.codes[kind][code] += 1
+            if code == "internal_error":
+                self.tally.internal_errors.append(reply)
+        self.tally.sent += len(batch)
+        self.tally.answered += len(replies)

@@ -12,10 +12,9 @@ import math
 
 import msgpack
 import pytest
-import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from malformed_messages import CONTENT, Packed, Tally, deep, exchange_batch, f32, malformed, pack
+from malformed_messages import CONTENT, Fuzzer, Packed, deep, f32, malformed, pack
 from support import photo, raw_exchange, running_daemon
 
 from painterly_wire import PROTOCOL_VERSION, Result, StyleSpec
@@ -91,10 +90,7 @@ def test_each_kind_of_malformed_message_gets_its_own_error_code(daemon, kind):
 
 def test_every_malformed_message_is_answered_and_a_real_job_succeeds_after(daemon):
     """The fuzzing and the job after it in one test, so neither depends on another test having run."""
-    socket = zmq.Context.instance().socket(zmq.DEALER)
-    socket.linger = 0
-    socket.connect(daemon.endpoint)
-    tally = Tally()
+    fuzzer = Fuzzer(daemon.endpoint)
 
     @settings(
         max_examples=BATCHES,
@@ -104,13 +100,14 @@ def test_every_malformed_message_is_answered_and_a_real_job_succeeds_after(daemo
     )
     @given(batch=st.lists(malformed, min_size=BATCH, max_size=BATCH))
     def fuzz(batch):
-        exchange_batch(socket, batch, tally)
-        assert tally.internal_errors == []
+        fuzzer.exchange(batch)
+        assert fuzzer.tally.internal_errors == []
 
     try:
         fuzz()
     finally:
-        socket.close()
+        fuzzer.close()
+    tally = fuzzer.tally
     print(tally.report())
     assert tally.sent >= BATCH * BATCHES and tally.answered == tally.sent
     assert len(tally.codes) >= KINDS_AT_LEAST, sorted(tally.codes)
