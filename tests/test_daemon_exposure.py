@@ -7,40 +7,20 @@ from __future__ import annotations
 import os
 import signal
 import stat
-import time
 
-import msgpack
 import pytest
-import zmq
-from support import WEIGHTS, DaemonProcess, child_environment, free_port, photo, run_painterly
+from support import WEIGHTS, DaemonProcess, child_environment, free_port, photo, run_painterly, running_daemon
 
 from painterly.server.keys import is_loopback
-from painterly_wire import PROTOCOL_VERSION, JobFailed, StyleSpec
-
-HELLO = msgpack.packb({"v": PROTOCOL_VERSION, "type": "hello", "req": 1})
+from painterly_wire import JobFailed, StyleSpec
 
 
-def hello_over_ipv6(process: DaemonProcess, timeout_s: float = 60.0) -> dict:
-    """The status a daemon on tcp://[::1] answers, asked on an IPv6 DEALER until it is up."""
-    deadline = time.monotonic() + timeout_s
-    with zmq.Context.instance().socket(zmq.DEALER) as dealer:
-        dealer.linger = 0
-        dealer.ipv6 = True
-        dealer.connect(process.endpoint)
-        while time.monotonic() < deadline:
-            assert process.process.poll() is None, f"the daemon exited:\n{process.log()}"
-            dealer.send(HELLO)
-            if dealer.poll(1000):
-                return msgpack.unpackb(dealer.recv())
-    raise AssertionError(f"no answer on {process.endpoint}:\n{process.log()}")
-
-
-def test_ipv6_loopback_is_served():
-    process = DaemonProcess(endpoint=f"tcp://[::1]:{free_port()}")
-    try:
-        assert hello_over_ipv6(process)["type"] == "status"
-    finally:
-        process.stop()
+def test_ipv6_loopback_is_served_to_the_client_and_the_cli():
+    with running_daemon(endpoint=f"tcp://[::1]:{free_port()}") as daemon:
+        with daemon.client() as client:
+            assert client.hello()["device"] == "cpu"
+        shown = run_painterly("status", "--endpoint", daemon.endpoint)
+        assert shown.returncode == 0 and "device  cpu" in shown.stdout
 
 
 def test_an_ipc_socket_is_the_users_alone_and_removed_on_exit(tmp_path):

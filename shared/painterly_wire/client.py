@@ -23,6 +23,7 @@ import zmq
 from zmq.utils.monitor import recv_monitor_message
 
 from painterly_wire.curve import ClientKeys
+from painterly_wire.endpoints import needs_ipv6
 from painterly_wire.errors import DaemonUnavailable, JobCancelled, JobFailed, PainterlyError, ProtocolError
 from painterly_wire.job_follower import JobFollower
 from painterly_wire.messages import (
@@ -92,6 +93,7 @@ class Client:
         self._socket = (context or zmq.Context.instance()).socket(zmq.DEALER)
         try:
             self._socket.maxmsgsize = MAX_IMAGE_BYTES + 4096
+            self._socket.ipv6 = needs_ipv6(endpoint)
             self._socket.routing_id = b"p" + secrets.token_bytes(16)  # never one of libzmq's guessable ids
             self._socket.heartbeat_ivl = HEARTBEAT_IVL_MS
             self._socket.heartbeat_timeout = HEARTBEAT_TIMEOUT_MS

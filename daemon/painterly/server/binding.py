@@ -10,24 +10,20 @@ from pathlib import Path
 
 import zmq
 
+from painterly_wire.endpoints import needs_ipv6
+
 OWNER_ONLY_UMASK = 0o177  # files created while binding: read and write for the user, nothing for anyone else
 
 
 def bind(socket: zmq.Socket, endpoint: str) -> str:
     """Bind `socket` to `endpoint` and return the endpoint it got (a port 0 resolved); OSError says why not."""
-    socket.ipv6 = is_ipv6_address(endpoint)
+    socket.ipv6 = needs_ipv6(endpoint)
     try:
         with owner_only_files():
             socket.bind(endpoint)
     except zmq.ZMQError as error:
         raise OSError(f"cannot serve on {endpoint}: {error}") from None
     return socket.last_endpoint.decode()
-
-
-def is_ipv6_address(endpoint: str) -> bool:
-    """True for tcp:// on a bracketed IPv6 address such as tcp://[::1]:7353 (libzmq binds IPv4 otherwise)."""
-    scheme, _, address = endpoint.partition("://")
-    return scheme == "tcp" and address.startswith("[")
 
 
 def ipc_file(endpoint: str) -> Path | None:
