@@ -20,7 +20,7 @@ PRESETS = tuple(PRESET_TITLES)
 DEFAULT_PRESET = "quality"
 
 MIN_SIZE = 16  # the long side in pixels the engine paints at (painterly.engine.presets)
-MAX_SIZE = 4096  # presets.MAX_JOB_SIDE
+MAX_SIZE = 8192  # presets.MAX_JOB_SIDE
 DEFAULT_SIZE = 512
 
 MIN_STRENGTH = 0  # all content

@@ -104,7 +104,7 @@ QUALITY = dataclasses.replace(
     coarsest_side=128,
     fewer_steps_above=512,
 )
-FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,))
+FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,), coarsest_side=0)
 PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}
 PRESET_NAMES = tuple(PRESETS)
 
