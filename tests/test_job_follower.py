@@ -105,10 +105,14 @@ def test_a_daemon_that_stopped_answering_ends_the_job_saying_so(clock):
     assert "tcp://x:1 stopped answering during the job" in follower.end.message
 
 
-def test_a_lost_connection_ends_the_job_as_a_daemon_that_stopped_answering(clock):
+def test_a_lost_connection_is_left_to_the_check_which_tells_dead_from_restarted(clock):
     follower = JobFollower(JOB, "tcp://x:1", clock=clock)
+    clock.now += QUIET_S - 1
     follower.follow([Failed(JOB, "connection_lost", "the connection to the daemon at tcp://x:1 was lost")])
-    assert isinstance(follower.end.error, DaemonUnavailable) and "stopped answering" in follower.end.message
+    assert follower.end is None and follower.seconds_to_check() == pytest.approx(1)  # not news either
+    clock.now += 1
+    follower.check(Daemon(JobFailed("unknown_job", "no job")))  # the daemon came back without the job
+    assert "restarted" in follower.end.message
 
 
 def test_a_restarted_daemon_that_lost_the_job_ends_it_saying_so(clock):

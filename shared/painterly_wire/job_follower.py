@@ -4,8 +4,9 @@ The caller owns the waiting (a blocking poll, a QSocketNotifier, a pipe loop): i
 `client.events(...)` to `follow`, waits at most `seconds_to_check()` for the next batch, and calls `check(client)`
 when that reaches 0. The follower decides the rest:
 
-- the job's progress, and its end when a Result, Failed or Cancelled record for it arrives (a `connection_lost`
-  Failed from the client means the daemon stopped answering);
+- the job's progress, and its end when a Result, Failed or Cancelled record for it arrives; the client's
+  `connection_lost` record is not news and not an end by itself: the check below tells a dead daemon (no
+  answer) from one restarted on the same endpoint (`unknown_job`) or a connection that came back (still running);
 - after a quiet spell it asks the daemon about the job (`fetch`, short timeout): a dead daemon never sends
   anything, a restarted one answers but no longer knows the job (`unknown_job`), and a connection made again
   needs the job's events routed to it (fetch does that); an outcome missed in transit is fetched;
@@ -26,7 +27,7 @@ from painterly_wire.records import Accepted, Cancelled, Failed, JobEvent, Progre
 QUIET_S = 5.0  # this long without news of the job, ask the daemon about it
 CHECK_TIMEOUT_S = 2.0  # how long that question may take before the daemon counts as gone
 CANCEL_GRACE_S = 5.0  # how long a cancel waits for the daemon's confirmation
-CONNECTION_LOST = "connection_lost"  # the client's code for a job whose connection died (heartbeats, monitor)
+CONNECTION_LOST = "connection_lost"  # the client's record for an open job once its connection died
 
 
 class JobQuestions(Protocol):
@@ -78,20 +79,18 @@ class JobFollower:
 
     def follow(self, events: Sequence[JobEvent]) -> list[Progress]:
         """Take a batch of events: this job's progress, in order. Its final record sets `end` (later ones are
-        ignored); other jobs' events are left to the caller."""
+        ignored); other jobs' events are left to the caller, and `connection_lost` waits for the check."""
         shown = []
         for event in events:
             if self.end is not None:
                 break
-            if event.job != self.job_id:
+            if event.job != self.job_id or (isinstance(event, Failed) and event.code == CONNECTION_LOST):
                 continue
             self._last_news = self.clock()
             if isinstance(event, Progress):
                 shown.append(event)
             elif isinstance(event, Result):
                 self.end = JobEnd(result=event)
-            elif isinstance(event, Failed) and event.code == CONNECTION_LOST:
-                self._stopped_answering(DaemonUnavailable(event.code, event.message))
             elif isinstance(event, Failed):
                 self._failed(JobFailed(event.code, event.message))
             elif isinstance(event, Cancelled):

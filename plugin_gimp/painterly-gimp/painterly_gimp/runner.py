@@ -63,7 +63,9 @@ def end_record(end: JobEnd) -> dict[str, Any]:
 
 def follow_job(client: Client, job_id: str, plugin_gone: threading.Event, out: BinaryIO) -> None:
     """Relay the job's records until it ends; cancel it once the plug-in goes away (then relay nothing more)."""
-    follower = JobFollower(job_id, client.endpoint)
+    # The runner is a process of its own, so its check may wait as long as every request (the plug-in's timeout_s,
+    # long enough for a daemon restarted on the same endpoint to answer); Krita's GUI thread keeps the short one.
+    follower = JobFollower(job_id, client.endpoint, check_timeout_s=client.timeout_s)
     while follower.end is None:
         if plugin_gone.is_set() and follower.cancel_asked_at is None:
             follower.cancel_asked()
