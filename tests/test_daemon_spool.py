@@ -9,7 +9,7 @@ import stat
 import pytest
 from support import DaemonProcess, child_environment, photo
 
-from painterly.server.spool import ResultSpool
+from painterly.server.spool import ResultSpool, default_spool_folder
 from painterly_wire import JobFailed, Pixels, Result, StyleSpec
 
 TINY_JOB = {"preset": "fast", "size": 40, "iterations": 2, "seed": 3}
@@ -78,3 +78,13 @@ def test_a_damaged_or_half_written_file_is_dropped_at_start_not_fatal(tmp_path):
         (12.5, kept.job, b"abc")
     ]
     assert [path.name for path in tmp_path.iterdir()] == [f"{kept.job}.outcome"]
+
+
+def test_the_default_spool_is_one_folder_per_endpoint(monkeypatch, tmp_path):
+    monkeypatch.delenv("PAINTERLY_SPOOL_DIR", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    first, second = default_spool_folder("tcp://127.0.0.1:7353"), default_spool_folder("tcp://127.0.0.1:7354")
+    assert first.parent == tmp_path / "painterly" / "results" and first != second
+    assert "/" not in first.name and default_spool_folder("ipc:///run/x.sock").parent == first.parent
+    monkeypatch.setenv("PAINTERLY_SPOOL_DIR", str(tmp_path / "mine"))
+    assert default_spool_folder("tcp://127.0.0.1:7353") == tmp_path / "mine"
