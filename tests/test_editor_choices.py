@@ -49,3 +49,36 @@ def test_the_result_layer_is_named_after_its_styles():
 )
 def test_a_style_files_title_is_its_name_without_folder_and_extension(path, title):
     assert choices.file_style_title(path) == title
+
+
+def test_the_default_resolution_paints_the_layer_at_its_own_size():
+    assert choices.DEFAULT_RESOLUTION == "layer" and choices.DEFAULT_RESOLUTION in choices.RESOLUTIONS
+    assert choices.painted_side("layer", 512, 2400, 1600) == 2400
+    assert choices.scaled_up_note(2400, 2400, 1600) == ""
+
+
+@pytest.mark.parametrize(("resolution", "side"), [("preview", 512), ("draft", 1024), ("custom", 700)])
+def test_the_quick_choices_and_an_explicit_number_paint_smaller_and_say_it_is_scaled_up(resolution, side):
+    assert choices.painted_side(resolution, 700, 2400, 1600) == side
+    note = choices.scaled_up_note(side, 2400, 1600)
+    assert f"Painted at {side} px" in note and "scaled up" in note and "2400x1600" in note
+
+
+def test_no_resolution_paints_above_the_layer_or_the_engines_limit():
+    assert choices.painted_side("draft", 512, 300, 200) == 300
+    assert choices.painted_side("layer", 512, 9000, 9000) == choices.MAX_SIZE
+
+
+def test_a_long_thin_layer_keeps_the_smallest_useful_short_side():
+    side = choices.painted_side("preview", 512, 4000, 40)
+    assert side == 3200 and round(40 * side / 4000) >= choices.MIN_LAYER_SIDE
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 1), (16, 16), (500, 31)])
+def test_a_layer_too_small_to_carry_a_style_is_refused_with_the_smallest_useful_size(width, height):
+    message = choices.too_small_message(width, height)
+    assert f"{width}x{height}" in message and f"{choices.MIN_LAYER_SIDE} px" in message
+
+
+def test_a_layer_of_the_smallest_useful_size_is_taken():
+    assert choices.too_small_message(choices.MIN_LAYER_SIDE, choices.MIN_LAYER_SIDE) == ""
