@@ -42,6 +42,7 @@ def as_received(parts: list) -> list[memoryview]:
         Accepted("a" * 32, 3, 7),
         Progress("b" * 32, 4, 10, 12.5, 1.5, 2.25),
         Progress("b" * 32, 5, 10, 11.0, 2.0, 2.0, Pixels(2, 2, 3, "u8", bytes(12))),
+        Progress("b" * 32, 6, 10, 10.0, 3.0, 1.0, None, 3, 5, 1200, 800, 0.45),
         Result("c" * 32, RGBA, {"steps": 3, "settings": {"size": 512}}),
         Result("c" * 32, Pixels(1, 1, 2, "f32", bytes(8)), {}, 9),
         Failed("d" * 32, "bad_params", "iterations must be >= 0", 4),
@@ -53,6 +54,21 @@ def test_job_records_survive_the_wire(record):
     message = decode(as_received(record.to_parts()), REPLY_TYPES, MAX_REPLY_FRAMES)
     decoded = JOB_EVENTS[message.type].from_message(message)
     assert decoded == record  # pixel data compares by content (memoryview == bytes)
+
+
+def test_a_progress_without_scale_fields_reads_as_one_scale():
+    record = Progress("b" * 32, 4, 10, 12.5, 1.5, 2.25)
+    header, *frames = record.to_parts()
+    old_header = {
+        key: value
+        for key, value in msgpack.unpackb(header).items()
+        if key not in ("scale", "scales", "width", "height", "work_done")
+    }
+    message = decode(as_received([msgpack.packb(old_header), *frames]), REPLY_TYPES, MAX_REPLY_FRAMES)
+    assert Progress.from_message(message) == record
+    odd = {**old_header, "scale": "3", "work_done": True}
+    decoded = Progress.from_message(decode(as_received([msgpack.packb(odd)]), REPLY_TYPES, MAX_REPLY_FRAMES))
+    assert (decoded.scale, decoded.work_done) == (1, 0.0)
 
 
 def test_every_header_carries_the_protocol_version():

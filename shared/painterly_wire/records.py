@@ -37,7 +37,11 @@ class Accepted:
 
 @dataclass(frozen=True)
 class Progress:
-    """One optimisation step done: its cost, seconds spent and left, and now and then a small preview."""
+    """One optimisation step done: its cost, seconds spent and left, and now and then a small preview.
+
+    Coarse-to-fine jobs also say which `scale` of `scales` runs and its `width` x `height`, and `work_done`, the
+    fraction of the job's pixel-steps done (a large step counts as large); a daemon that predates them sends none,
+    read as scale 1 of 1, size 0x0 and work 0."""
 
     job: str
     step: int
@@ -46,6 +50,11 @@ class Progress:
     elapsed_s: float
     eta_s: float
     preview: Pixels | None = None
+    scale: int = 1
+    scales: int = 1
+    width: int = 0
+    height: int = 0
+    work_done: float = 0.0
 
     def to_parts(self) -> list[Any]:
         header: dict[str, Any] = {
@@ -56,6 +65,11 @@ class Progress:
             "cost": float(self.cost),
             "elapsed_s": float(self.elapsed_s),
             "eta_s": float(self.eta_s),
+            "scale": self.scale,
+            "scales": self.scales,
+            "width": self.width,
+            "height": self.height,
+            "work_done": float(self.work_done),
         }
         if self.preview is None:
             return encode(header)
@@ -73,7 +87,18 @@ class Progress:
             float(header["elapsed_s"]),
             float(header["eta_s"]),
             None if preview is None else message.pixels(preview, "preview"),
+            _optional(header, "scale", int, 1),
+            _optional(header, "scales", int, 1),
+            _optional(header, "width", int, 0),
+            _optional(header, "height", int, 0),
+            float(_optional(header, "work_done", (float, int), 0.0)),
         )
+
+
+def _optional(header: dict[str, Any], name: str, kinds: type | tuple[type, ...], default: Any) -> Any:
+    """An optional header field, or its default when it is absent or of another type (bool is no number here)."""
+    value = header.get(name, default)
+    return value if isinstance(value, kinds) and not isinstance(value, bool) else default
 
 
 @dataclass(frozen=True)

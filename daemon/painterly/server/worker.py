@@ -121,10 +121,30 @@ class EngineWorker:
             if now - last_preview >= self.preview_every_s:
                 last_preview = now
                 preview = pixels_of(Picture(progress.preview(PREVIEW_SIDE)), "u8")
-            seconds_per_step = progress.elapsed_s / max(progress.step, 1)
-            eta_s = seconds_per_step * (progress.total - progress.step)
+            width, height = progress.size
             self.deliver(
-                Progress(job_id, progress.step, progress.total, progress.cost, progress.elapsed_s, eta_s, preview)
+                Progress(
+                    job_id,
+                    progress.step,
+                    progress.total,
+                    progress.cost,
+                    progress.elapsed_s,
+                    eta_seconds(progress),
+                    preview,
+                    progress.scale,
+                    progress.scales,
+                    width,
+                    height,
+                    progress.work_done,
+                )
             )
 
         return report
+
+
+def eta_seconds(progress: StepReport) -> float:
+    """Seconds left, weighted by each step's pixels (the coarse steps of a coarse-to-fine job are cheap): the time
+    spent per unit of work done so far, times the work left; by steps when the engine reports no work."""
+    if progress.work_done > 0:
+        return progress.elapsed_s / progress.work_done * max(0.0, 1.0 - progress.work_done)
+    return progress.elapsed_s / max(progress.step, 1) * (progress.total - progress.step)
