@@ -3,21 +3,20 @@ worker thread so Krita's window stays responsive. The decisions are painterly_wi
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QThread, pyqtSignal
-
+from painterly_krita.qt import QtCore
 from painterly_wire import PainterlyError
 from painterly_wire.daemon_start import no_daemon_message, reach_daemon
 
 SETTINGS_PLACE = "the endpoint and the start command under Advanced in the Neural Style Transfer dialog"
 
 
-class DaemonProbe(QThread):
+class DaemonProbe(QtCore.QThread):
     """Runs `reach_daemon` once; emits `starting()` before it starts the daemon, then `answered(status)` or
     `silent(message for the artist)`. Set `stop_asked` to give up early (within one `hello`)."""
 
-    answered = pyqtSignal(dict)
-    starting = pyqtSignal()
-    silent = pyqtSignal(str)
+    answered = QtCore.pyqtSignal(dict)
+    starting = QtCore.pyqtSignal()
+    silent = QtCore.pyqtSignal(str)
 
     def __init__(self, endpoint: str, command: str, parent=None) -> None:
         super().__init__(parent)

@@ -5,31 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from krita import Krita
-from PyQt5.QtCore import QSize, Qt, pyqtSlot
-from PyQt5.QtGui import QIcon
-from PyQt5.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QSlider,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
 
+from painterly_krita.qt import QtCore, QtGui, QtWidgets
 from painterly_krita.settings import StyleChoice, TransferSettings
 from painterly_krita.style_library import LibraryLoader, thumbnail_icon
 from painterly_krita.styles import layer_ref, paint_layers
@@ -41,20 +18,22 @@ THUMBNAIL_SIDE = 64
 STYLE_LIST_HEIGHT = 110
 
 
-class StyleTransferDialog(QDialog):
+class StyleTransferDialog(QtWidgets.QDialog):
     """Shows `settings` for editing; after exec() == Accepted, `settings()` returns what the artist chose."""
 
-    def __init__(self, settings: TransferSettings, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: TransferSettings, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("painterly_dialog")
         self.setWindowTitle("Neural Style Transfer")
         self.initial = settings
-        layout = QVBoxLayout(self)
+        layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self._style_box())
         layout.addWidget(self._library_box())
         layout.addLayout(self._options_form())
         layout.addWidget(self._advanced_box())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons = QtWidgets.QDialogButtonBox(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok | QtWidgets.QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.setObjectName("buttons")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -70,7 +49,9 @@ class StyleTransferDialog(QDialog):
 
     def settings(self) -> TransferSettings:
         """The settings as the dialog shows them now."""
-        styles = tuple(self.styles.item(row).data(Qt.UserRole) for row in range(self.styles.count()))
+        styles = tuple(
+            self.styles.item(row).data(QtCore.Qt.ItemDataRole.UserRole) for row in range(self.styles.count())
+        )
         return replace(
             self.initial,
             styles=styles,
@@ -85,132 +66,134 @@ class StyleTransferDialog(QDialog):
 
     def add_style(self, choice: StyleChoice) -> None:
         """Add one style to the blend and select it."""
-        item = QListWidgetItem(self.styles)
-        item.setData(Qt.UserRole, choice)
+        item = QtWidgets.QListWidgetItem(self.styles)
+        item.setData(QtCore.Qt.ItemDataRole.UserRole, choice)
         self._label(item)
         self.styles.setCurrentItem(item)
 
-    def _style_box(self) -> QGroupBox:
-        box = QGroupBox("Styles (several are blended by weight)", self)
-        self.styles = QListWidget(box)
+    def _style_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Styles (several are blended by weight)", self)
+        self.styles = QtWidgets.QListWidget(box)
         self.styles.setObjectName("styles")
         self.styles.setMaximumHeight(STYLE_LIST_HEIGHT)
         self.styles.currentItemChanged.connect(self._style_selected)
-        self.weight = QDoubleSpinBox(box)
+        self.weight = QtWidgets.QDoubleSpinBox(box)
         self.weight.setObjectName("weight")
         self.weight.setRange(0.0, 100.0)
         self.weight.setSingleStep(0.1)
         self.weight.valueChanged.connect(self._weight_changed)
-        buttons = QHBoxLayout()
+        buttons = QtWidgets.QHBoxLayout()
         for name, text, slot in (
             ("add_file", "Image file…", self._add_file),
             ("add_layer", "Open image or layer…", self._add_open_image),
             ("remove_style", "Remove", self._remove_style),
         ):
-            button = QPushButton(text, box)
+            button = QtWidgets.QPushButton(text, box)
             button.setObjectName(name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch()
-        buttons.addWidget(QLabel("Weight:", box))
+        buttons.addWidget(QtWidgets.QLabel("Weight:", box))
         buttons.addWidget(self.weight)
-        layout = QVBoxLayout(box)
+        layout = QtWidgets.QVBoxLayout(box)
         layout.addWidget(self.styles)
         layout.addLayout(buttons)
         return box
 
-    def _library_box(self) -> QGroupBox:
-        box = QGroupBox("Style library (double-click to add)", self)
-        self.library = QListWidget(box)
+    def _library_box(self) -> QtWidgets.QGroupBox:
+        box = QtWidgets.QGroupBox("Style library (double-click to add)", self)
+        self.library = QtWidgets.QListWidget(box)
         self.library.setObjectName("library")
-        self.library.setViewMode(QListView.IconMode)
-        self.library.setIconSize(QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        self.library.setViewMode(QtWidgets.QListView.ViewMode.IconMode)
+        self.library.setIconSize(QtCore.QSize(THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         self.library.setMaximumHeight(THUMBNAIL_SIDE * 2 + 16)
-        self.library.itemDoubleClicked.connect(lambda item: self.add_style(item.data(Qt.UserRole)))
-        self.library_status = QLabel(box)
+        self.library.itemDoubleClicked.connect(lambda item: self.add_style(item.data(QtCore.Qt.ItemDataRole.UserRole)))
+        self.library_status = QtWidgets.QLabel(box)
         self.library_status.setObjectName("library_status")
-        layout = QVBoxLayout(box)
+        layout = QtWidgets.QVBoxLayout(box)
         layout.addWidget(self.library_status)
         layout.addWidget(self.library)
         return box
 
-    def _options_form(self) -> QFormLayout:
+    def _options_form(self) -> QtWidgets.QFormLayout:
         settings = self.initial
-        self.strength = QSlider(Qt.Horizontal, self)
+        self.strength = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal, self)
         self.strength.setObjectName("strength")
         self.strength.setRange(choices.MIN_STRENGTH, choices.MAX_STRENGTH)
         self.strength.setValue(settings.strength)
-        self.preset = QComboBox(self)
+        self.preset = QtWidgets.QComboBox(self)
         self.preset.setObjectName("preset")
         for preset in choices.PRESETS:
             self.preset.addItem(choices.PRESET_TITLES[preset], preset)
         self.preset.setCurrentIndex(choices.PRESETS.index(settings.preset))
-        self.size = QSpinBox(self)
+        self.size = QtWidgets.QSpinBox(self)
         self.size.setObjectName("size")
         self.size.setRange(choices.MIN_SIZE, choices.MAX_SIZE)
         self.size.setSuffix(" px (long side)")
         self.size.setValue(settings.size)
-        self.preserve_colours = QCheckBox("Keep the layer's own colours", self)
+        self.preserve_colours = QtWidgets.QCheckBox("Keep the layer's own colours", self)
         self.preserve_colours.setObjectName("preserve_colours")
         self.preserve_colours.setChecked(settings.preserve_colours)
-        strength = QHBoxLayout()
-        strength.addWidget(QLabel("Content", self))
+        strength = QtWidgets.QHBoxLayout()
+        strength.addWidget(QtWidgets.QLabel("Content", self))
         strength.addWidget(self.strength)
-        strength.addWidget(QLabel("Style", self))
-        form = QFormLayout()
+        strength.addWidget(QtWidgets.QLabel("Style", self))
+        form = QtWidgets.QFormLayout()
         form.addRow("Strength:", strength)
         form.addRow("Quality:", self.preset)
         form.addRow("Resolution:", self.size)
         form.addRow("Colours:", self.preserve_colours)
         return form
 
-    def _advanced_box(self) -> QGroupBox:
+    def _advanced_box(self) -> QtWidgets.QGroupBox:
         settings = self.initial
-        box = QGroupBox("Advanced", self)
+        box = QtWidgets.QGroupBox("Advanced", self)
         box.setObjectName("advanced")
-        self.endpoint = QLineEdit(settings.endpoint, box)
+        self.endpoint = QtWidgets.QLineEdit(settings.endpoint, box)
         self.endpoint.setObjectName("endpoint")
-        self.daemon_command = QLineEdit(settings.daemon_command, box)
+        self.daemon_command = QtWidgets.QLineEdit(settings.daemon_command, box)
         self.daemon_command.setObjectName("daemon_command")
         self.daemon_command.setPlaceholderText("empty: never start a daemon")
-        self.iterations = QSpinBox(box)
+        self.iterations = QtWidgets.QSpinBox(box)
         self.iterations.setObjectName("iterations")
         self.iterations.setRange(0, choices.MAX_ITERATIONS)
         self.iterations.setSpecialValueText("as the quality preset says")
         self.iterations.setValue(settings.iterations)
-        form = QFormLayout(box)
+        form = QtWidgets.QFormLayout(box)
         form.addRow("Daemon endpoint:", self.endpoint)
         form.addRow("Start the daemon with:", self.daemon_command)
         form.addRow("Iterations:", self.iterations)
         return box
 
-    def _label(self, item: QListWidgetItem) -> None:
-        choice = item.data(Qt.UserRole)
+    def _label(self, item: QtWidgets.QListWidgetItem) -> None:
+        choice = item.data(QtCore.Qt.ItemDataRole.UserRole)
         item.setText(f"{choice.label()} ({choice.kind}) × {choice.weight:g}")
 
     def _style_selected(self, *_items) -> None:
         item = self.styles.currentItem()
         self.weight.setEnabled(item is not None)
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(self.styles.count() > 0)
+        self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Ok).setEnabled(self.styles.count() > 0)
         if item is not None:
             self.weight.blockSignals(True)
-            self.weight.setValue(item.data(Qt.UserRole).weight)
+            self.weight.setValue(item.data(QtCore.Qt.ItemDataRole.UserRole).weight)
             self.weight.blockSignals(False)
 
     def _weight_changed(self, weight: float) -> None:
         item = self.styles.currentItem()
         if item is not None:
-            item.setData(Qt.UserRole, replace(item.data(Qt.UserRole), weight=weight))
+            item.setData(
+                QtCore.Qt.ItemDataRole.UserRole, replace(item.data(QtCore.Qt.ItemDataRole.UserRole), weight=weight)
+            )
             self._label(item)
 
     def _add_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Style image", "", IMAGE_FILTER)
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Style image", "", IMAGE_FILTER)
         if path:
             self.add_style(StyleChoice("file", path))
 
     def _add_open_image(self) -> None:
         """A menu of the open images (merged) and their paint layers, groups included."""
-        menu = QMenu(self)
+        menu = QtWidgets.QMenu(self)
         for document in Krita.instance().documents():
             image = StyleChoice("document", document.name(), title=document.name())
             menu.addAction(f"{document.name()} (whole image)").triggered.connect(
@@ -249,7 +232,7 @@ class StyleTransferDialog(QDialog):
         for loader in self.loaders:
             loader.wait()
 
-    @pyqtSlot(str, list)
+    @QtCore.pyqtSlot(str, list)
     def _show_library(self, endpoint: str, styles: list) -> None:
         if endpoint != self.library_endpoint:
             return
@@ -258,12 +241,12 @@ class StyleTransferDialog(QDialog):
             try:
                 icon = thumbnail_icon(style)
             except ArtistError:
-                icon = QIcon()
-            item = QListWidgetItem(icon, style.title, self.library)
+                icon = QtGui.QIcon()
+            item = QtWidgets.QListWidgetItem(icon, style.title, self.library)
             item.setToolTip(f"{style.title}, {style.artist}" if style.artist else style.title)
-            item.setData(Qt.UserRole, StyleChoice("library", style.name, title=style.title))
+            item.setData(QtCore.Qt.ItemDataRole.UserRole, StyleChoice("library", style.name, title=style.title))
 
-    @pyqtSlot(str, str)
+    @QtCore.pyqtSlot(str, str)
     def _library_unavailable(self, endpoint: str, reason: str) -> None:
         if endpoint != self.library_endpoint:
             return

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from krita import Extension, Krita
-from PyQt5.QtWidgets import QDialog, QMessageBox
 
 from painterly_krita.dialog import StyleTransferDialog
 from painterly_krita.menu import add_actions
+from painterly_krita.qt import QtWidgets
 from painterly_krita.remembered_settings import load_settings, save_settings
 from painterly_krita.settings import TransferSettings
 from painterly_krita.transfer import TITLE, StyleTransferRun
@@ -36,7 +36,7 @@ class PainterlyExtension(Extension):
             _tell(str(error))
             return
         dialog = StyleTransferDialog(load_settings() or TransferSettings(), _main_window())
-        if dialog.exec() != QDialog.Accepted:
+        if not dialog.exec():  # 0: rejected (an int in PyQt5 and PyQt6 alike)
             return
         settings = dialog.settings()
         save_settings(settings)
@@ -85,4 +85,4 @@ def _main_window():
 
 
 def _tell(message: str) -> None:
-    QMessageBox.warning(_main_window(), TITLE, message)
+    QtWidgets.QMessageBox.warning(_main_window(), TITLE, message)

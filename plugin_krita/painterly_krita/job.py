@@ -8,39 +8,38 @@ only turns its decisions into Qt signals.
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QObject, QSocketNotifier, QTimer, pyqtSignal
-
+from painterly_krita.qt import QtCore
 from painterly_wire import Client
 from painterly_wire.job_follower import JobEnd, JobFollower
 
 POLL_INTERVAL_MS = 250
 
 
-class StyleTransferJob(QObject):
+class StyleTransferJob(QtCore.QObject):
     """Submits a job and reports it through signals; exactly one of finished / failed / cancelled ends it."""
 
-    progressed = pyqtSignal(object)  # painterly_wire.Progress
-    finished = pyqtSignal(object)  # painterly_wire.Result
-    failed = pyqtSignal(str)
-    cancelled = pyqtSignal()
+    progressed = QtCore.pyqtSignal(object)  # painterly_wire.Progress
+    finished = QtCore.pyqtSignal(object)  # painterly_wire.Result
+    failed = QtCore.pyqtSignal(str)
+    cancelled = QtCore.pyqtSignal()
 
-    def __init__(self, endpoint: str, timeout_s: float = 5.0, parent: QObject | None = None) -> None:
+    def __init__(self, endpoint: str, timeout_s: float = 5.0, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.client = Client(endpoint, timeout_s=timeout_s)
         self.follower: JobFollower | None = None
         self.ended = False
-        self._notifier: QSocketNotifier | None = None
-        self._timer = QTimer(self)
+        self._notifier: QtCore.QSocketNotifier | None = None
+        self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._drain)
 
     def submit(self, content, styles, params) -> None:
         """Send the job (a quick request-reply on a daemon known to be up) and start listening for its records."""
         job_id = self.client.submit(content, styles, params)
         self.follower = JobFollower(job_id, self.client.endpoint)
-        self._notifier = QSocketNotifier(self.client.fileno(), QSocketNotifier.Read, self)
+        self._notifier = QtCore.QSocketNotifier(self.client.fileno(), QtCore.QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         self._timer.start(POLL_INTERVAL_MS)
-        QTimer.singleShot(0, self._drain)
+        QtCore.QTimer.singleShot(0, self._drain)
 
     def cancel(self) -> None:
         """Ask the daemon to stop; `cancelled` follows when it confirms (or after the follower's grace period)."""
@@ -48,7 +47,7 @@ class StyleTransferJob(QObject):
             return
         self.follower.cancel_asked()
         self.client.cancel(self.follower.job_id)
-        QTimer.singleShot(0, self._drain)
+        QtCore.QTimer.singleShot(0, self._drain)
 
     def _drain(self) -> None:
         follower = self.follower

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt5.QtCore import Qt
-from PyQt5.QtGui import QImage, QPainter
-
 from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, stores_rgba8
 from painterly_krita.pixel_layout import swap_red_blue
+from painterly_krita.qt import QtCore, QtGui
 from painterly_wire import Pixels
 from painterly_wire.artist_error import ArtistError
 
@@ -71,31 +69,36 @@ def layer_bytes(image: Pixels, region: Region, alpha: bytes, document) -> bytes:
     return data
 
 
-def fitted_image(image: Pixels, width: int, height: int) -> QImage:
+def fitted_image(image: Pixels, width: int, height: int) -> QtGui.QImage:
     """Wire Pixels (RGB or RGBA, 8-bit) as an RGBA8888 QImage of exactly width x height."""
-    formats = {3: QImage.Format_RGB888, 4: QImage.Format_RGBA8888}
+    formats = {3: QtGui.QImage.Format.Format_RGB888, 4: QtGui.QImage.Format.Format_RGBA8888}
     if image.dtype != "u8" or image.channels not in formats:
         raise ArtistError(f"The daemon sent {image.channels}-channel {image.dtype} pixels; 8-bit RGB(A) was expected.")
     data = bytes(image.data)
-    qimage = QImage(data, image.width, image.height, image.width * image.channels, formats[image.channels]).copy()
+    qimage = QtGui.QImage(data, image.width, image.height, image.width * image.channels, formats[image.channels]).copy()
     if (image.width, image.height) != (width, height):
-        qimage = qimage.scaled(width, height, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
-    return qimage.convertToFormat(QImage.Format_RGBA8888)
+        qimage = qimage.scaled(
+            width,
+            height,
+            QtCore.Qt.AspectRatioMode.IgnoreAspectRatio,
+            QtCore.Qt.TransformationMode.SmoothTransformation,
+        )
+    return qimage.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
 
 
 def masked_alpha(alpha: bytes, coverage: bytes, width: int) -> bytes:
     """Per-pixel alpha * coverage / 255, computed by Qt's compositing (DestinationIn on 8-bit alpha images)."""
     height = len(alpha) // width
-    result = QImage(alpha, width, height, width, QImage.Format_Alpha8).copy()
-    mask = QImage(coverage, width, height, width, QImage.Format_Alpha8)
-    painter = QPainter(result)
-    painter.setCompositionMode(QPainter.CompositionMode_DestinationIn)
+    result = QtGui.QImage(alpha, width, height, width, QtGui.QImage.Format.Format_Alpha8).copy()
+    mask = QtGui.QImage(coverage, width, height, width, QtGui.QImage.Format.Format_Alpha8)
+    painter = QtGui.QPainter(result)
+    painter.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_DestinationIn)
     painter.drawImage(0, 0, mask)
     painter.end()
     return image_bytes(result)
 
 
-def image_bytes(image: QImage) -> bytes:
+def image_bytes(image: QtGui.QImage) -> bytes:
     """The pixel bytes of a QImage, rows packed without the padding Qt may add."""
     row = image.width() * image.depth() // 8
     bits = image.constBits()

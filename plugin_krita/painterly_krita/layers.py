@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QTimer
-
 from painterly_krita.layer_pixels import Region, layer_bytes
+from painterly_krita.qt import QtCore
 from painterly_wire.artist_error import ArtistError
 
 PREVIEW_PREFIX = "[Preview] "
@@ -49,7 +48,7 @@ def add_result_layer(document, source, region: Region, alpha: bytes, image, name
     parent.addChildNode(node, source)
     document.refreshProjection()
     # Krita ignores setActiveNode for a layer added in the same event handler; let its main loop run first.
-    QTimer.singleShot(0, lambda: document.setActiveNode(node))
+    QtCore.QTimer.singleShot(0, lambda: document.setActiveNode(node))
     return node
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 
 from krita import Extension, Krita
-from PyQt5.QtWidgets import QMessageBox
 
 from painterly_krita.menu import add_actions
+from painterly_krita.qt import QtWidgets
 
 
 class MissingPackagesExtension(Extension):
@@ -28,7 +28,7 @@ class MissingPackagesExtension(Extension):
         """Say what failed to load and the command that fixes it."""
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         window = Krita.instance().activeWindow()
-        QMessageBox.warning(
+        QtWidgets.QMessageBox.warning(
             None if window is None else window.qwindow(),
             "Neural Style Transfer",
             f"Painterly's packages do not load in Krita's Python {version} ({self.error}). Close Krita, run "

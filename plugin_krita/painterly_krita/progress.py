@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import Qt
-from PyQt5.QtWidgets import QProgressDialog, QPushButton, QWidget
-
 from painterly_krita.progress_text import step_text
+from painterly_krita.qt import QtCore, QtWidgets
 from painterly_wire import Progress
 
 OBJECT_NAME = "painterly_progress"
 
 
-class JobProgress(QProgressDialog):
+class JobProgress(QtWidgets.QProgressDialog):
     """Shows what the job is doing; `canceled` fires when the artist presses Cancel, and the window stays up
     (saying "Cancelling…") until the run closes it once the daemon confirmed."""
 
-    def __init__(self, parent: QWidget | None) -> None:
+    def __init__(self, parent: QtWidgets.QWidget | None) -> None:
         super().__init__("Connecting to the Painterly daemon…", "Cancel", 0, 0, parent)
         self.setObjectName(OBJECT_NAME)
-        self.setAttribute(Qt.WA_DeleteOnClose)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Neural Style Transfer")
-        self.setWindowModality(Qt.NonModal)
+        self.setWindowModality(QtCore.Qt.WindowModality.NonModal)
         self.setMinimumDuration(0)
         self.setAutoClose(False)
         self.setAutoReset(False)
@@ -31,7 +29,7 @@ class JobProgress(QProgressDialog):
     def cancelling(self) -> None:
         """Cancel was pressed: say so until the job has stopped; a second press would do nothing."""
         self.waiting("Cancelling…")
-        button = self.findChild(QPushButton)
+        button = self.findChild(QtWidgets.QPushButton)
         if button is not None:
             button.setEnabled(False)
 

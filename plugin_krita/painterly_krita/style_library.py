@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from PyQt5.QtCore import QThread, pyqtSignal
-from PyQt5.QtGui import QIcon, QPixmap
-
 from painterly_krita.layer_pixels import fitted_image
+from painterly_krita.qt import QtCore, QtGui
 from painterly_wire import Client, LibraryStyle, PainterlyError
 
 LIBRARY_TIMEOUT_S = 2.0
 
 
-class LibraryLoader(QThread):
+class LibraryLoader(QtCore.QThread):
     """Asks the daemon for its styles once; emits `loaded(endpoint, list[LibraryStyle])` or
     `unavailable(endpoint, reason)`. Connect them to QObject methods so they arrive on the GUI thread."""
 
-    loaded = pyqtSignal(str, list)
-    unavailable = pyqtSignal(str, str)
+    loaded = QtCore.pyqtSignal(str, list)
+    unavailable = QtCore.pyqtSignal(str, str)
 
     def __init__(self, endpoint: str, parent=None) -> None:
         super().__init__(parent)
@@ -32,6 +30,8 @@ class LibraryLoader(QThread):
         self.loaded.emit(self.endpoint, styles)
 
 
-def thumbnail_icon(style: LibraryStyle) -> QIcon:
+def thumbnail_icon(style: LibraryStyle) -> QtGui.QIcon:
     """A library style's thumbnail (RGB or RGBA, 8-bit) as an icon."""
-    return QIcon(QPixmap.fromImage(fitted_image(style.thumbnail, style.thumbnail.width, style.thumbnail.height)))
+    return QtGui.QIcon(
+        QtGui.QPixmap.fromImage(fitted_image(style.thumbnail, style.thumbnail.width, style.thumbnail.height))
+    )

@@ -4,9 +4,9 @@ layers, library names."""
 from __future__ import annotations
 
 from krita import Krita
-from PyQt5.QtGui import QImage
 
 from painterly_krita.layer_pixels import Region, image_bytes, read_pixels
+from painterly_krita.qt import QtGui
 from painterly_krita.settings import LAYER_SEPARATOR, StyleChoice
 from painterly_wire import Pixels, StyleSpec
 from painterly_wire.artist_error import ArtistError
@@ -31,10 +31,10 @@ def _source(choice: StyleChoice) -> dict:
 
 def file_pixels(path: str) -> Pixels:
     """An image file as RGBA u8 Pixels; ArtistError when Qt cannot read it."""
-    image = QImage(path)
+    image = QtGui.QImage(path)
     if image.isNull():
         raise ArtistError(f"Cannot read the style image {path}: it is missing or not an image Krita can open.")
-    image = image.convertToFormat(QImage.Format_RGBA8888)
+    image = image.convertToFormat(QtGui.QImage.Format.Format_RGBA8888)
     return Pixels(image.width(), image.height(), 4, "u8", image_bytes(image))
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from krita import Krita
-from PyQt5.QtCore import QObject, pyqtSlot
-from PyQt5.QtWidgets import QMessageBox, QWidget
 
 from painterly_krita.daemon_connection import DaemonProbe
 from painterly_krita.job import StyleTransferJob
@@ -12,6 +10,7 @@ from painterly_krita.layer_pixels import Region, read_pixels, source_region
 from painterly_krita.layers import PreviewLayer, add_result_layer
 from painterly_krita.pixel_layout import source_alpha
 from painterly_krita.progress import JobProgress
+from painterly_krita.qt import QtCore, QtWidgets
 from painterly_krita.settings import TransferSettings
 from painterly_krita.styles import style_specs
 from painterly_wire import PainterlyError, Pixels, StyleSpec
@@ -21,10 +20,10 @@ from painterly_wire.job_follower import refused_message
 TITLE = "Neural Style Transfer"
 
 
-class StyleTransferRun(QObject):
+class StyleTransferRun(QtCore.QObject):
     """The filter applied once to one layer. `start` raises ArtistError before anything is shown or sent."""
 
-    def __init__(self, window: QWidget | None, document, node, settings: TransferSettings) -> None:
+    def __init__(self, window: QtWidgets.QWidget | None, document, node, settings: TransferSettings) -> None:
         super().__init__()
         self.window = window
         self.document = document
@@ -68,12 +67,12 @@ class StyleTransferRun(QObject):
             self.progress.cancelling()
             self.job.cancel()
 
-    @pyqtSlot()
+    @QtCore.pyqtSlot()
     def _daemon_starting(self) -> None:
         if not self.ended:
             self.progress.waiting(f"Starting the Painterly daemon ({self.settings.daemon_command.strip()})…")
 
-    @pyqtSlot(dict)
+    @QtCore.pyqtSlot(dict)
     def _submit(self, _status: dict) -> None:
         if self.ended:
             return
@@ -108,18 +107,18 @@ class StyleTransferRun(QObject):
         try:
             add_result_layer(self.document, self.node, self.region, self.alpha, result.image, self.layer_name)
         except ArtistError as error:
-            QMessageBox.warning(self.window, TITLE, f"The result could not be added: {error}")
+            QtWidgets.QMessageBox.warning(self.window, TITLE, f"The result could not be added: {error}")
 
     def _document_open(self) -> bool:
         """False once the artist has closed the image the job is for."""
         return any(document == self.document for document in Krita.instance().documents())
 
-    @pyqtSlot(str)
+    @QtCore.pyqtSlot(str)
     def _fail(self, message: str) -> None:
         if self.ended:
             return
         self._end()
-        QMessageBox.warning(self.window, TITLE, message)
+        QtWidgets.QMessageBox.warning(self.window, TITLE, message)
 
     def _end(self) -> None:
         """Remove the preview and the progress window, stop the daemon search, let go of the pixels sent."""
