@@ -143,7 +143,7 @@ def test_macos_apps(tmp_path):
     assert gimp_installations(mac) == [Installation("macOS app", support / "GIMP/3.0/plug-ins", "3.10")]
 
 
-def test_several_installations_need_a_choice_and_a_given_folder_picks_one(tmp_path):
+def test_several_installations_need_a_choice_and_a_given_folder_picks_one_or_takes_their_python(tmp_path):
     package = Installation("Linux package", tmp_path / "native", "3.11")
     flatpak = Installation("Flatpak", tmp_path / "flatpak", "3.13", sandboxed=True)
     usual = Installation("default", tmp_path / "usual", None)
@@ -152,7 +152,9 @@ def test_several_installations_need_a_choice_and_a_given_folder_picks_one(tmp_pa
     assert f"--plugin-dir {tmp_path / 'flatpak'}" in str(raised.value) and "Python 3.11" in str(raised.value)
     assert choose_installation([package, flatpak], usual, tmp_path / "flatpak", "GIMP 3", "--plugin-dir") == flatpak
     given = choose_installation([package], usual, tmp_path / "elsewhere", "GIMP 3", "--plugin-dir")
-    assert (given.plugin_folder, given.python) == (tmp_path / "elsewhere", None)
+    assert (given.plugin_folder, given.python) == (tmp_path / "elsewhere", "3.11")  # a custom folder, the same GIMP
+    undecided = choose_installation([package, flatpak], usual, tmp_path / "elsewhere", "GIMP 3", "--plugin-dir")
+    assert undecided.python is None
     assert choose_installation([], usual, None, "GIMP 3", "--plugin-dir") == usual
 
 

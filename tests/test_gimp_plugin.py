@@ -124,6 +124,7 @@ NON_INTERACTIVE_GROUPS = {
         "daemon_down_no_layer",
         "no_style_message",
     ],
+    "an_auto_started_daemon_that_exits_is_reported_at_once_with_its_last_lines": ["exited_daemon_message"],
     "killing_the_plugin_like_gimps_cancel_cancels_the_daemon_job": [
         "cancel_plugin_killed",
         "cancel_daemon_job_stopped",

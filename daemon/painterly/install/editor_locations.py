@@ -153,12 +153,15 @@ def gimp_installations(machine: Machine | None = None) -> list[Installation]:
 def choose_installation(
     found: list[Installation], usual: Installation, folder: Path | None, editor: str, option: str
 ) -> Installation:
-    """What to install into: the installation whose plugin folder is `folder` (given with `option`) or that folder
-    alone (with the usual settings file); else the one installation found; else the usual folders. InstallError
-    when several are found and no folder was given, naming each with the option that picks it."""
+    """What to install into: the installation whose plugin folder is `folder` (given with `option`), or that folder
+    with the usual settings file and the Python of the installations found (when they agree on one); else the one
+    installation found; else the usual folders. InstallError when several are found and no folder was given,
+    naming each with the option that picks it."""
     if folder is not None:
-        given = Installation("given", folder, None, usual.settings_file)
-        return next((place for place in found if place.plugin_folder == folder), given)
+        match = next((place for place in found if place.plugin_folder == folder), None)
+        pythons = {place.python for place in found}
+        python = pythons.pop() if len(pythons) == 1 else None  # what every editor found here runs
+        return match or Installation("given", folder, python, usual.settings_file)
     if len(found) > 1:
         ways = "; ".join(
             f"{place.kind} ({'Python ' + place.python if place.python else 'Python unknown'}): {option} "
