@@ -170,6 +170,7 @@ GROUPS = {
     ],
     "krita_stays_responsive_while_the_job_runs": ["event_loop_keeps_running_during_the_job"],
     "no_daemon_gives_one_clear_message": ["no_daemon_message", "no_daemon_nothing_added"],
+    "an_auto_started_daemon_that_exits_is_reported_at_once_with_its_last_lines": ["exited_daemon_message"],
     "a_group_layer_gets_a_message_and_no_job": ["group_layer_message", "group_layer_nothing_added"],
     "closing_the_image_mid_job_cancels_it_quietly": ["closing_image_mid_job_ends_quietly"],
     "plugin_starts_the_daemon_with_the_configured_command": ["daemon_started_by_plugin"],

@@ -193,6 +193,14 @@ def check_refusals(style):
     wanted = status == "execution-error" and "No Painterly daemon answers" in message and "painterly serve" in message
     check("daemon_down_message", wanted, f"{status}: {message}")
     check("daemon_down_no_layer", len(image.get_layers()) == 1)
+    exits = "sh -c 'echo painterly: no VGG-19 weights found >&2; exit 1'"
+    started = time.monotonic()
+    status, message = run_procedure(
+        image, source, style=style, endpoint=f"tcp://127.0.0.1:{closed}", start_command=exits
+    )
+    waited = time.monotonic() - started
+    wanted = status == "execution-error" and "no VGG-19 weights found" in message and "exited" in message
+    check("exited_daemon_message", wanted and waited < 20, f"{status} after {waited:.0f} s: {message}")
     image.delete()
 
 

@@ -341,6 +341,17 @@ def steps():
     checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
     checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
 
+    # 6e. The start command's daemon exits at once: said at once, with what it printed.
+    messages.clear()
+    exits = "sh -c 'echo painterly: no VGG-19 weights found >&2; exit 1'"
+    started = time.monotonic()
+    repeat_with(settings(endpoint=config["dead_endpoint"], daemon_command=exits))
+    yield kh.until(lambda: messages, timeout=30)
+    info["exited_daemon_message"] = messages[:]
+    checks["exited_daemon_message"] = (
+        any("no VGG-19 weights found" in m and "exited" in m for m in messages) and time.monotonic() - started < 20
+    )
+
     # 6a. A group layer is active: a message saying what to select, no job.
     messages.clear()
     doc, source = new_document("group", 24, 20, "U8", gradient_u8)
