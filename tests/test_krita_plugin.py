@@ -1,10 +1,13 @@
-"""The Krita plugin in real Krita: installed by `painterly install krita`, driven from Filters > Artistic against a
-real `painterly serve` on loopback with the real weights, on small images.
+"""The Krita plugin in real Krita, in every version ../shared/editors installs (5.1, 5.2, 5.3 and 6.0, PyQt5 and
+PyQt6): installed by `painterly install krita` for that Krita's Python, driven from Filters > Artistic against a real
+`painterly serve` on loopback with the real weights, on small images (and one large photo).
 
-Needs Krita from ../shared/editors/install-krita.sh WITHOUT --with-python-deps (no Debian python3-zmq or
-python3-msgpack), so that only the plugin's vendored pyzmq can make the round trips work; the in-Krita script
-also checks that zmq and msgpack were imported from the plugin's vendor folder. One Krita run does all the
-in-editor checks (tests/editor/krita_style_transfer_check.py); each test below asserts a group of them.
+Every check runs on the oldest and the newest Krita; the versions between get a smoke test (the menu, the vendored
+packages, the dialog and one fast job with its result layer). Needs the Kritas from ../shared/editors/install-krita.sh
+WITHOUT --with-python-deps (no Debian python3-zmq or python3-msgpack), so that only the plugin's vendored pyzmq can
+make the round trips work; the in-Krita scripts also check that zmq and msgpack were imported from the plugin's vendor
+folder. One Krita run per script does all its in-editor checks (tests/editor/krita_*_check.py); each test below
+asserts a group of them. A version that is not installed is skipped.
 """
 
 from __future__ import annotations
@@ -12,62 +15,41 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import signal
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy
 import pytest
+from krita_editor import (
+    KRITA_VERSIONS,
+    OLDEST_AND_NEWEST,
+    installed,
+    krita_prefix,
+    krita_python,
+    needs_krita,
+    run_in_krita,
+    version_params,
+)
 from PIL import Image
-from support import EDITORS, IMAGES, REPO, WEIGHTS, DaemonProcess, free_port, painterly_command
+from support import IMAGES, REPO, WEIGHTS, DaemonProcess, free_port, painterly_command, run_painterly
 
-CHECK_SCRIPT = REPO / "tests" / "editor" / "krita_style_transfer_check.py"
-MISSING_PACKAGES_SCRIPT = REPO / "tests" / "editor" / "krita_missing_packages_check.py"
+CHECKS = REPO / "tests" / "editor"
 STYLE_IMAGE = IMAGES / "style" / "starry_night.jpg"
+LARGE_PHOTO = IMAGES / "content" / "golden_gate.jpg"
+LARGE_SIDE = 2000  # the large layer's long side: an artist's canvas, painted in few steps to stay cheap
 
-pytestmark = [
-    pytest.mark.editor,
-    pytest.mark.skipif(
-        shutil.which("krita") is None or shutil.which("xvfb-run") is None or not (EDITORS / "run-in-krita.sh").exists(),
-        reason="needs Krita and xvfb-run from shared/editors/install-krita.sh, and shared/editors/run-in-krita.sh",
-    ),
-]
-
-
-def krita_environment() -> dict[str, str]:
-    """This environment minus this interpreter's folders on PATH: Krita's embedded Python finds its standard
-    library through the first `python3` on PATH, which must be the system one, not a venv's or pyenv's."""
-    ours = {sys.prefix, sys.base_prefix}
-    path = [entry for entry in os.environ["PATH"].split(os.pathsep) if not any(entry.startswith(p) for p in ours)]
-    return {**os.environ, "PATH": os.pathsep.join(path)}
+pytestmark = pytest.mark.editor
 
 
 def install_plugin(resources: Path, *options: str) -> Path:
     """Install the plugin the way an artist does, into a Krita resource folder; its pykrita folder."""
     kritarc = resources / "kritarc"
-    done = subprocess.run(
-        painterly_command("install", "krita", "--resource-dir", str(resources), "--kritarc", str(kritarc), *options),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = run_painterly("install", "krita", "--resource-dir", resources, "--kritarc", kritarc, *options)
     assert done.returncode == 0, done.stderr
+    assert "enable_painterly_krita=true" in kritarc.read_text()
     return resources / "pykrita"
-
-
-def run_in_krita(pykrita: Path, script: Path, *arguments: str) -> dict:
-    """Run a check script in real Krita (gui mode) with the installed plugin; its RESULT map plus the log."""
-    done = subprocess.run(
-        [str(EDITORS / "run-in-krita.sh"), "--timeout", "240", "--plugin", str(pykrita), str(script), *arguments],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=krita_environment(),
-    )
-    results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert results, f"no RESULT from Krita (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return {**results[-1], "log": done.stdout + done.stderr}
 
 
 def assert_checks(result: dict, names: list[str]) -> None:
@@ -75,17 +57,36 @@ def assert_checks(result: dict, names: list[str]) -> None:
     checks = result.get("checks", {})
     failed = {name: checks.get(name, "missing: an earlier step failed") for name in names}
     failed = {name: value for name, value in failed.items() if value is not True}
-    assert not failed, f"{failed}\n{result['log'][-4000:]}"
+    assert not failed, f"{failed}\n{result['log']}"
 
 
 @pytest.fixture(scope="module")
-def krita_checks(tmp_path_factory) -> dict:
-    """Run the check script once inside Krita against a real daemon; what it reported."""
-    work = tmp_path_factory.mktemp("krita-run")
-    pykrita = install_plugin(work / "krita")  # Krita's Python version detected
-    style = work / "style.png"
+def plugin_for(tmp_path_factory) -> Callable[[str], Path]:
+    """The plugin installed once per Krita version, for the Python that version embeds: version -> pykrita."""
+    installs: dict[str, Path] = {}
+
+    def pykrita(version: str) -> Path:
+        if version not in installs:
+            resources = tmp_path_factory.mktemp(f"krita{version}") / "krita"
+            installs[version] = install_plugin(resources, "--python-version", krita_python(version))
+        return installs[version]
+
+    return pykrita
+
+
+@pytest.fixture(scope="module")
+def style_file(tmp_path_factory) -> Path:
+    style = tmp_path_factory.mktemp("style") / "style.png"
     with Image.open(STYLE_IMAGE) as image:
         image.convert("RGB").resize((40, 32)).save(style)
+    return style
+
+
+@pytest.fixture(scope="module")
+def krita_checks(request, plugin_for, style_file, tmp_path_factory) -> dict:
+    """Run krita_style_transfer_check.py once inside one Krita version against a real daemon; what it reported."""
+    version = request.param
+    work = tmp_path_factory.mktemp(f"krita{version}-run")
     pid_file = work / "started-daemon.pid"
     serve = painterly_command("serve", "--device", "cpu", "--weights", str(WEIGHTS))
     start_command = shlex.join(["sh", "-c", f'echo $$ > {pid_file}; exec "$0" "$@"', *serve])
@@ -97,10 +98,11 @@ def krita_checks(tmp_path_factory) -> dict:
             "dead_endpoint": f"tcp://127.0.0.1:{free_port()}",
             "start_endpoint": f"tcp://127.0.0.1:{free_port()}",
             "start_command": start_command,
-            "style": str(style),
+            "style": str(style_file),
             "daemon_pid": daemon.process.pid,
+            "smoke": version not in OLDEST_AND_NEWEST,
         }
-        return run_in_krita(pykrita, CHECK_SCRIPT, json.dumps(config))
+        return run_in_krita(version, plugin_for(version), CHECKS / "krita_style_transfer_check.py", json.dumps(config))
     finally:
         daemon.stop()
         if pid_file.exists():
@@ -123,6 +125,10 @@ GROUPS = {
         "dialog_removes_a_style",
         "dialog_opened_and_accepted",
         "dialog_settings_remembered",
+    ],
+    "dialog_defaults_to_the_layers_own_size_and_says_when_a_smaller_painting_is_scaled_up": [
+        "dialog_resolution_defaults_to_the_layer_size",
+        "dialog_says_a_smaller_painting_is_scaled_up",
     ],
     "repeat_with_nothing_remembered_opens_the_dialog_and_cancel_runs_nothing": [
         "repeat_without_settings_opens_the_dialog",
@@ -178,13 +184,120 @@ GROUPS = {
 }
 
 
-@pytest.mark.parametrize("group", GROUPS)
+SMOKE_GROUPS = (
+    "menu_has_both_actions_under_filters_artistic",
+    "vendored_pyzmq_and_msgpack_are_what_the_plugin_uses",
+    "dialog_shows_its_widgets_and_library_and_its_settings_are_remembered",
+    "result_is_a_new_active_layer_above_the_untouched_source",
+)
+CASES = [
+    pytest.param(version, group, id=f"krita{version}-{group}", marks=needs_krita(version))
+    for version in KRITA_VERSIONS
+    for group in GROUPS
+    if version in OLDEST_AND_NEWEST or group in SMOKE_GROUPS
+]
+
+
+@pytest.mark.parametrize(("krita_checks", "group"), CASES, indirect=["krita_checks"])
 def test_in_krita(krita_checks, group):
     assert_checks(krita_checks, GROUPS[group])
 
 
+@pytest.fixture(scope="module")
+def document_checks(request, plugin_for, style_file, tmp_path_factory) -> dict:
+    """Run krita_document_check.py once inside one Krita version against a real daemon; what it reported."""
+    version = request.param
+    daemon = DaemonProcess("--preview-every", "0.3")
+    try:
+        daemon.wait_ready()
+        config = {
+            "endpoint": daemon.endpoint,
+            "style": str(style_file),
+            "folder": str(tmp_path_factory.mktemp(f"krita{version}-documents")),
+            "daemon_pid": daemon.process.pid,
+        }
+        return run_in_krita(version, plugin_for(version), CHECKS / "krita_document_check.py", json.dumps(config))
+    finally:
+        daemon.stop()
+
+
+DOCUMENT_GROUPS = {
+    "a_layer_too_small_to_carry_a_style_is_refused_with_the_smallest_useful_size": [
+        "too_small_layer_refused_with_the_smallest_useful_size",
+        "too_small_layer_nothing_added",
+    ],
+    "the_preview_neither_marks_a_saved_image_modified_nor_is_autosaved": [
+        "saved_image_starts_unmodified",
+        "preview_not_autosaved",
+        "preview_leaves_image_unmodified",
+    ],
+    "a_cancelled_job_leaves_the_image_unmodified": ["cancelled_job_leaves_image_unmodified"],
+    "a_failed_job_leaves_the_image_unmodified": [
+        "failed_job_says_so",
+        "failed_job_leaves_image_unmodified",
+        "failed_job_not_autosaved",
+    ],
+    "an_image_with_its_own_changes_stays_modified": ["artists_own_changes_stay_marked"],
+    "a_result_marks_the_image_modified": ["result_marks_image_modified"],
+    "the_progress_window_sits_in_the_canvas_corner_and_names_the_scale_that_runs": [
+        "progress_window_clear_of_the_canvas_middle",
+        "progress_window_in_the_bottom_right_corner",
+        "progress_says_which_scale_runs",
+    ],
+}
+
+
+@pytest.mark.parametrize("document_checks", version_params(OLDEST_AND_NEWEST), indirect=True)
+@pytest.mark.parametrize("group", DOCUMENT_GROUPS)
+def test_what_a_job_leaves_in_the_document(document_checks, group):
+    assert_checks(document_checks, DOCUMENT_GROUPS[group])
+
+
+@pytest.mark.parametrize("document_checks", version_params(v for v in OLDEST_AND_NEWEST if v >= "5.3"), indirect=True)
+def test_krita_5_3_and_later_autosave_nothing_while_a_job_runs(document_checks):
+    assert_checks(document_checks, ["autosave_off_while_the_job_runs", "autosave_back_on_after_the_job"])
+
+
+def detail(bgra: bytes, width: int, height: int) -> float:
+    """High-frequency energy: the mean absolute difference of neighbouring pixels' lightness (0-255), as the GIMP
+    test measures it."""
+    pixels = numpy.frombuffer(bgra, numpy.uint8).reshape(height, width, 4).astype(numpy.float64)
+    lightness = pixels[..., 2] * 0.2126 + pixels[..., 1] * 0.7152 + pixels[..., 0] * 0.0722
+    return float(
+        (numpy.abs(numpy.diff(lightness, axis=1)).mean() + numpy.abs(numpy.diff(lightness, axis=0)).mean()) / 2
+    )
+
+
+LARGE_VERSION = [version for version in reversed(OLDEST_AND_NEWEST) if installed(version)][:1] or ["6"]
+
+
+@pytest.mark.timeout(2400)
+@pytest.mark.parametrize("version", version_params(LARGE_VERSION))
+def test_a_large_layer_is_painted_at_its_own_size_with_the_detail_of_a_full_size_painting(
+    version, plugin_for, style_file, tmp_path
+):
+    content = tmp_path / "photo.png"
+    with Image.open(LARGE_PHOTO) as image:
+        image.convert("RGB").resize((LARGE_SIDE, round(LARGE_SIDE * image.height / image.width))).save(content)
+    daemon = DaemonProcess()
+    try:
+        daemon.wait_ready()
+        config = {"endpoint": daemon.endpoint, "style": str(style_file), "content": str(content),
+                  "folder": str(tmp_path)}  # fmt: skip
+        result = run_in_krita(version, plugin_for(version), CHECKS / "krita_full_size_check.py", json.dumps(config),
+                              timeout_s=2000)  # fmt: skip
+    finally:
+        daemon.stop()
+    assert_checks(result, ["no_message", "results_cover_the_layer"])
+    width, height = result["layer_size"]
+    assert width == LARGE_SIDE
+    full, preview = (detail((tmp_path / f"{name}.bgra").read_bytes(), width, height) for name in ("full", "preview"))
+    assert full > 2 * preview, (full, preview, result["progress_labels"])
+
+
 def test_plugin_installed_for_another_python_says_how_to_fix_it(tmp_path):
-    other_python = "3.12" if sys.version_info[:2] != (3, 12) else "3.11"  # any version but Krita's own
+    krita_prefix("5.1")
+    other_python = "3.12" if sys.version_info[:2] != (3, 12) else "3.10"  # any version but Krita 5.1's own (3.11)
     pykrita = install_plugin(tmp_path / "krita", "--python-version", other_python)
-    result = run_in_krita(pykrita, MISSING_PACKAGES_SCRIPT)
+    result = run_in_krita("5.1", pykrita, CHECKS / "krita_missing_packages_check.py")
     assert_checks(result, ["action_still_offered", "message_names_the_fix", "nothing_added"])

@@ -11,16 +11,14 @@ binary is missing).
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
-import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from support import EDITORS, REPO, DaemonProcess, run_painterly
+from krita_editor import KRITA_VERSIONS, krita_prefix, krita_python, run_in_krita, version_params
+from support import REPO, DaemonProcess, run_painterly
 
 VENDOR_BUILDS_SOURCE = REPO / "plugin_krita" / "painterly_krita" / "vendor_builds.py"
 ZIP_CHECK = REPO / "tests" / "editor" / "krita_zip_check.py"
@@ -32,15 +30,15 @@ RUN_IMPORTER = (
     "import builtins, runpy, sys; builtins.i18n = str; sys.argv.pop(0); "
     "runpy.run_path(sys.argv[0], run_name='__main__')"
 )
-# run-in-krita.sh --version -> the prefix that Krita is installed under, and the Python it embeds
-KRITAS = {
-    "5.1": (Path("/usr"), "3.11"),
-    "5.2": (Path("/opt/trixie/usr"), "3.13"),
-    "5.3": (Path("/opt/sid/usr"), "3.14"),
-    "6": (Path("/opt/sid-krita6/usr"), "3.14"),
-}
 FOREIGN_BUILD = "cp310-win_amd64"  # in every zip here: the plugin must not pick it on Linux
-BUILDS = [FOREIGN_BUILD, *sorted({f"cp{python.replace('.', '')}-manylinux_x86_64" for _, python in KRITAS.values()})]
+
+
+def linux_build(python: str) -> str:
+    """The zip's build folder for a Linux Krita embedding this Python, e.g. cp314-manylinux_x86_64."""
+    return f"cp{python.replace('.', '')}-manylinux_x86_64"
+
+
+BUILDS = [FOREIGN_BUILD, *sorted({linux_build(krita_python(version)) for version in KRITA_VERSIONS})]
 
 
 def vendor_builds():
@@ -62,40 +60,17 @@ def plugin_zip(tmp_path_factory) -> Path:
     return package(tmp_path_factory.mktemp("zip") / "painterly-krita.zip", BUILDS)
 
 
-def import_with_kritas_importer(krita_prefix: Path, plugin_zip: Path, resources: Path) -> Path:
+def import_with_kritas_importer(prefix: Path, plugin_zip: Path, resources: Path) -> Path:
     """Extract the zip as Krita's importer does; the resulting pykrita folder."""
     resources.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        [sys.executable, "-c", RUN_IMPORTER, str(krita_prefix / IMPORTER), str(plugin_zip), str(resources)],
+        [sys.executable, "-c", RUN_IMPORTER, str(prefix / IMPORTER), str(plugin_zip), str(resources)],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0 and "Imported plugin: Painterly" in done.stdout, done.stdout + done.stderr
     return resources / "pykrita"
-
-
-def run_in_krita(version: str, pykrita: Path, script: Path, *arguments: str) -> dict:
-    """Run a check script in real Krita (gui mode) with every plugin in `pykrita` enabled; its RESULT map."""
-    ours = {sys.prefix, sys.base_prefix}  # Krita 5.1's Python finds its standard library via the first python3
-    path = [entry for entry in os.environ["PATH"].split(os.pathsep) if not any(entry.startswith(p) for p in ours)]
-    done = subprocess.run(
-        [str(EDITORS / "run-in-krita.sh"), "--version", version, "--timeout", "240", "--plugin", str(pykrita),
-         str(script), *arguments],
-        capture_output=True, text=True, timeout=600, env={**os.environ, "PATH": os.pathsep.join(path)},
-    )  # fmt: skip
-    results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert results, f"no RESULT from Krita {version} (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
-    return {**results[-1], "log": (done.stdout + done.stderr)[-4000:]}
-
-
-def krita_prefix(version: str) -> Path:
-    prefix = KRITAS[version][0]
-    if not (prefix / "bin" / "krita").exists() or not (EDITORS / "run-in-krita.sh").exists():
-        pytest.skip(f"needs Krita {version} from shared/editors/install-krita.sh --version {version}")
-    if shutil.which("xvfb-run") is None:
-        pytest.skip("needs xvfb-run (shared/editors/install-krita.sh)")
-    return prefix
 
 
 def test_the_zip_has_krita_importers_layout_and_one_folder_per_build(plugin_zip):
@@ -142,13 +117,8 @@ def test_an_installed_plugins_flat_vendor_folder_goes_on_the_path_as_it_is(tmp_p
     assert sys.path[0] == str(tmp_path)
 
 
-QT6_PORT_PENDING = pytest.mark.xfail(
-    strict=True, reason="the plugin still imports PyQt5, which Krita 6 refuses (issue 11 item 3)"
-)
-
-
 @pytest.mark.editor
-@pytest.mark.parametrize("version", [pytest.param(v, marks=QT6_PORT_PENDING) if v == "6" else v for v in KRITAS])
+@pytest.mark.parametrize("version", version_params())
 def test_krita_imports_the_zip_and_the_plugin_loads_its_own_pythons_build(plugin_zip, tmp_path, version):
     prefix = krita_prefix(version)
     pykrita = import_with_kritas_importer(prefix, plugin_zip, tmp_path / "krita")
@@ -158,7 +128,7 @@ def test_krita_imports_the_zip_and_the_plugin_loads_its_own_pythons_build(plugin
         result = run_in_krita(version, pykrita, ZIP_CHECK, daemon.endpoint)
     finally:
         daemon.stop()
-    assert result.get("build") == f"cp{KRITAS[version][1].replace('.', '')}-manylinux_x86_64", result
+    assert result.get("build") == linux_build(krita_python(version)), result
     assert all(result["checks"].values()) and len(result["checks"]) == 5, result
 
 

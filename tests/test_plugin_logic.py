@@ -21,13 +21,19 @@ from painterly_gimp.request import JobRequest  # noqa: E402
 from painterly_gimp.request import StyleChoice as GimpStyle  # noqa: E402
 from painterly_gimp.runner import end_record, progress_record  # noqa: E402
 from painterly_krita.pixel_layout import source_alpha, swap_red_blue  # noqa: E402
-from painterly_krita.progress_text import eta_text, step_text  # noqa: E402
+from painterly_krita.progress_text import BAR_STEPS, bar_value, eta_text, step_text  # noqa: E402
 from painterly_krita.settings import StyleChoice as KritaStyle  # noqa: E402
 from painterly_krita.settings import TransferSettings  # noqa: E402
+from painterly_krita.window_place import MARGIN, corner_position  # noqa: E402
 
 from painterly_wire import DaemonUnavailable, JobFailed, Pixels, Progress, Result  # noqa: E402
 from painterly_wire.daemon_start import DEFAULT_START_COMMAND  # noqa: E402
-from painterly_wire.editor_choices import DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_STRENGTH  # noqa: E402
+from painterly_wire.editor_choices import (  # noqa: E402
+    DEFAULT_PRESET,
+    DEFAULT_RESOLUTION,
+    DEFAULT_SIZE,
+    DEFAULT_STRENGTH,
+)
 from painterly_wire.errors import JobCancelled  # noqa: E402
 from painterly_wire.job_follower import JobEnd  # noqa: E402
 from painterly_wire.params import job_params  # noqa: E402
@@ -35,7 +41,8 @@ from painterly_wire.params import job_params  # noqa: E402
 
 def test_the_krita_plugin_imports_outside_krita_without_registering_or_loading_qt():
     script = (
-        "import sys, painterly_krita.settings, painterly_krita.progress_text, painterly_krita.pixel_layout;"
+        "import sys, painterly_krita.settings, painterly_krita.progress_text, painterly_krita.pixel_layout,"
+        " painterly_krita.window_place;"
         "print(sorted(name for name in ('krita', 'PyQt5', 'painterly_krita.extension') if name in sys.modules))"
     )
     done = subprocess.run(
@@ -57,6 +64,7 @@ def test_settings_survive_their_json_form():
         styles=(KritaStyle("file", "/a/b.png", 0.5), KritaStyle("library", "starry_night", 1.0, "The Starry Night")),
         strength=70,
         preset="fast",
+        resolution="custom",
         size=300,
         preserve_colours=True,
         iterations=12,
@@ -69,12 +77,18 @@ def test_settings_survive_their_json_form():
 def test_missing_settings_take_the_shared_defaults():
     settings = TransferSettings.from_json("{}")
     assert (settings.preset, settings.size, settings.strength) == (DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_STRENGTH)
+    assert settings.resolution == DEFAULT_RESOLUTION == "layer"
     assert settings.daemon_command == DEFAULT_START_COMMAND
 
 
 @pytest.mark.parametrize(
     "broken",
-    [{"preset": "best"}, {"size": "big"}, {"styles": [{"kind": "url", "ref": "x", "weight": 1}]}],
+    [
+        {"preset": "best"},
+        {"size": "big"},
+        {"resolution": "huge"},
+        {"styles": [{"kind": "url", "ref": "x", "weight": 1}]},
+    ],
 )
 def test_unusable_settings_are_refused(broken):
     with pytest.raises(ValueError):
@@ -82,8 +96,14 @@ def test_unusable_settings_are_refused(broken):
 
 
 def test_krita_params_are_the_shared_job_params():
-    settings = TransferSettings(strength=80, preset="quality", size=640, preserve_colours=True, iterations=5)
-    assert settings.params() == job_params("quality", 640, 80, True, 5)
+    settings = TransferSettings(strength=80, preset="quality", resolution="custom", size=640, preserve_colours=True,
+                                iterations=5)  # fmt: skip
+    assert settings.params(2400, 1600) == job_params("quality", 640, 80, True, 5)
+
+
+@pytest.mark.parametrize(("resolution", "side"), [("layer", 2400), ("preview", 512), ("draft", 1024)])
+def test_krita_paints_at_the_layers_size_unless_told_otherwise(resolution, side):
+    assert TransferSettings(resolution=resolution).params(2400, 1600)["size"] == side
 
 
 # Both editors: one name for the result layer
@@ -136,6 +156,21 @@ def test_the_time_left_reads_at_a_glance(seconds, text):
 
 def test_a_step_says_where_the_job_is():
     assert step_text(Progress("j", 3, 40, 1.0, 2.0, 30.0)) == "Painting: step 3 of 40, about 30 s left"
+
+
+def test_a_coarse_to_fine_step_says_which_scale_runs_at_what_size():
+    progress = Progress("j", 17, 40, 1.0, 2.0, 130.0, None, 3, 5, 1200, 800, 0.2)
+    assert step_text(progress) == "Painting scale 3 of 5, 1200x800: step 17 of 40, about 2 min left"
+
+
+def test_the_bar_counts_work_done_not_steps():
+    assert bar_value(Progress("j", 30, 40, 1.0, 2.0, 130.0, None, 2, 3, 600, 400, 0.25)) == BAR_STEPS // 4
+    assert bar_value(Progress("j", 10, 40, 1.0, 2.0, 30.0)) == BAR_STEPS // 4  # an older daemon: by steps
+
+
+def test_the_progress_window_goes_to_the_bottom_right_corner_of_the_canvas():
+    assert corner_position((100, 50, 1600, 900), 420, 120) == (100 + 1600 - 420 - MARGIN, 50 + 900 - 120 - MARGIN)
+    assert corner_position((0, 0, 300, 100), 420, 120) == (0, 0)  # larger than the canvas: its top-left corner
 
 
 def test_red_and_blue_swap_both_ways_and_alpha_is_read_out():

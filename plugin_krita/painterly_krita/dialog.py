@@ -1,4 +1,4 @@
-"""The Neural Style Transfer dialog: styles with blend weights, strength, quality, size, colours, advanced."""
+"""The Neural Style Transfer dialog: styles with blend weights, strength, quality, resolution, colours, advanced."""
 
 from __future__ import annotations
 
@@ -19,13 +19,17 @@ STYLE_LIST_HEIGHT = 110
 
 
 class StyleTransferDialog(QtWidgets.QDialog):
-    """Shows `settings` for editing; after exec() == Accepted, `settings()` returns what the artist chose."""
+    """Shows `settings` for editing, for a layer (or selection) of `layer_size` (width, height); after exec() ==
+    Accepted, `settings()` returns what the artist chose."""
 
-    def __init__(self, settings: TransferSettings, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(
+        self, settings: TransferSettings, layer_size: tuple[int, int], parent: QtWidgets.QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("painterly_dialog")
         self.setWindowTitle("Neural Style Transfer")
         self.initial = settings
+        self.layer_size = layer_size
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self._style_box())
         layout.addWidget(self._library_box())
@@ -57,6 +61,7 @@ class StyleTransferDialog(QtWidgets.QDialog):
             styles=styles,
             strength=self.strength.value(),
             preset=self.preset.currentData(),
+            resolution=self.resolution.currentData(),
             size=self.size.value(),
             preserve_colours=self.preserve_colours.isChecked(),
             iterations=self.iterations.value(),
@@ -126,11 +131,25 @@ class StyleTransferDialog(QtWidgets.QDialog):
         for preset in choices.PRESETS:
             self.preset.addItem(choices.PRESET_TITLES[preset], preset)
         self.preset.setCurrentIndex(choices.PRESETS.index(settings.preset))
+        self.resolution = QtWidgets.QComboBox(self)
+        self.resolution.setObjectName("resolution")
+        for resolution in choices.RESOLUTIONS:
+            self.resolution.addItem(choices.RESOLUTION_TITLES[resolution], resolution)
         self.size = QtWidgets.QSpinBox(self)
         self.size.setObjectName("size")
         self.size.setRange(choices.MIN_SIZE, choices.MAX_SIZE)
         self.size.setSuffix(" px (long side)")
         self.size.setValue(settings.size)
+        self.resolution_note = QtWidgets.QLabel(self)
+        self.resolution_note.setObjectName("resolution_note")
+        self.resolution_note.setWordWrap(True)
+        self.resolution.currentIndexChanged.connect(self._resolution_changed)
+        self.size.valueChanged.connect(self._resolution_changed)
+        self.resolution.setCurrentIndex(choices.RESOLUTIONS.index(settings.resolution))
+        self._resolution_changed()
+        resolution = QtWidgets.QHBoxLayout()
+        resolution.addWidget(self.resolution)
+        resolution.addWidget(self.size)
         self.preserve_colours = QtWidgets.QCheckBox("Keep the layer's own colours", self)
         self.preserve_colours.setObjectName("preserve_colours")
         self.preserve_colours.setChecked(settings.preserve_colours)
@@ -141,7 +160,8 @@ class StyleTransferDialog(QtWidgets.QDialog):
         form = QtWidgets.QFormLayout()
         form.addRow("Strength:", strength)
         form.addRow("Quality:", self.preset)
-        form.addRow("Resolution:", self.size)
+        form.addRow("Resolution:", resolution)
+        form.addRow("", self.resolution_note)
         form.addRow("Colours:", self.preserve_colours)
         return form
 
@@ -164,6 +184,17 @@ class StyleTransferDialog(QtWidgets.QDialog):
         form.addRow("Start the daemon with:", self.daemon_command)
         form.addRow("Iterations:", self.iterations)
         return box
+
+    def _resolution_changed(self, *_values) -> None:
+        """Offer the number for a custom resolution only, and say at what size the layer will be painted."""
+        resolution = self.resolution.currentData()
+        self.size.setEnabled(resolution == "custom")
+        width, height = self.layer_size
+        painted = choices.painted_side(resolution, self.size.value(), width, height)
+        self.resolution_note.setText(
+            choices.scaled_up_note(painted, width, height)
+            or f"Painted at the layer's own size, {width}x{height} px: full detail at 100 %."
+        )
 
     def _label(self, item: QtWidgets.QListWidgetItem) -> None:
         choice = item.data(QtCore.Qt.ItemDataRole.UserRole)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from krita import Extension, Krita
 
 from painterly_krita.dialog import StyleTransferDialog
+from painterly_krita.layer_pixels import painted_rect
 from painterly_krita.menu import add_actions
 from painterly_krita.qt import QtWidgets
 from painterly_krita.remembered_settings import load_settings, save_settings
@@ -31,11 +32,11 @@ class PainterlyExtension(Extension):
         if not self._may_start():
             return
         try:
-            active_paint_layer()
+            _x, _y, width, height = painted_rect(*active_paint_layer())
         except ArtistError as error:
             _tell(str(error))
             return
-        dialog = StyleTransferDialog(load_settings() or TransferSettings(), _main_window())
+        dialog = StyleTransferDialog(load_settings() or TransferSettings(), (width, height), _main_window())
         if not dialog.exec():  # 0: rejected (an int in PyQt5 and PyQt6 alike)
             return
         settings = dialog.settings()

@@ -13,6 +13,7 @@ from painterly_krita.pixel_layout import swap_red_blue
 from painterly_krita.qt import QtCore, QtGui
 from painterly_wire import Pixels
 from painterly_wire.artist_error import ArtistError
+from painterly_wire.editor_choices import too_small_message
 
 
 @dataclass(frozen=True)
@@ -26,22 +27,41 @@ class Region:
     selection: bytes | None = None
 
 
-def source_region(document, node) -> Region:
-    """The selection's bounds, or else the layer's painted bounds, within the canvas; ArtistError when empty."""
-    selection = document.selection()
-    if selection is not None and selection.width() > 0 and selection.height() > 0:
+def painted_rect(document, node) -> tuple[int, int, int, int]:
+    """(x, y, width, height) a job covers: the selection's bounds, or else the layer's painted bounds, within the
+    canvas; ArtistError when that is empty or too small to carry a style."""
+    selection = active_selection(document)
+    if selection is not None:
         rect = (selection.x(), selection.y(), selection.width(), selection.height())
+        where = "the selection"
     else:
-        selection = None
         bounds = node.bounds()
         rect = (bounds.x(), bounds.y(), bounds.width(), bounds.height())
+        where = "the layer"
     x0, y0 = max(rect[0], 0), max(rect[1], 0)
     x1, y1 = min(rect[0] + rect[2], document.width()), min(rect[1] + rect[3], document.height())
     if x1 <= x0 or y1 <= y0:
-        where = "the selection" if selection is not None else "the layer"
         raise ArtistError(f"There is nothing to paint: {where} covers no pixels of the canvas.")
-    coverage = None if selection is None else bytes(selection.pixelData(x0, y0, x1 - x0, y1 - y0))
-    return Region(x0, y0, x1 - x0, y1 - y0, coverage)
+    too_small = too_small_message(x1 - x0, y1 - y0)
+    if too_small:
+        raise ArtistError(too_small)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def source_region(document, node) -> Region:
+    """The region a job covers (see painted_rect), with the selection's coverage where one is active."""
+    x, y, width, height = painted_rect(document, node)
+    selection = active_selection(document)
+    coverage = None if selection is None else bytes(selection.pixelData(x, y, width, height))
+    return Region(x, y, width, height, coverage)
+
+
+def active_selection(document):
+    """The document's selection, or None when there is none or it is empty."""
+    selection = document.selection()
+    if selection is None or selection.width() <= 0 or selection.height() <= 0:
+        return None
+    return selection
 
 
 def read_pixels(source, region: Region) -> Pixels:

@@ -1,7 +1,9 @@
-"""The layers a job adds: a locked "[Preview]" layer while it runs, and the result layer right above the source."""
+"""The layers a job adds: a locked "[Preview]" layer while it runs (which leaves the document's modified mark and
+autosave as they were, see document_state), and the result layer right above the source."""
 
 from __future__ import annotations
 
+from painterly_krita.document_state import DocumentState
 from painterly_krita.layer_pixels import Region, layer_bytes
 from painterly_krita.qt import QtCore
 from painterly_wire.artist_error import ArtistError
@@ -12,8 +14,9 @@ PREVIEW_PREFIX = "[Preview] "
 class PreviewLayer:
     """A locked layer above the source showing the job's latest preview; removed when the job ends."""
 
-    def __init__(self, document, source, region: Region, alpha: bytes, name: str) -> None:
+    def __init__(self, document, source, region: Region, alpha: bytes, name: str, state: DocumentState) -> None:
         self.document = document
+        self.state = state
         self.source = source
         self.region = region
         self.alpha = alpha
@@ -23,7 +26,8 @@ class PreviewLayer:
     def show(self, image) -> None:
         """Show a preview image (wire Pixels), creating the layer on the first call."""
         parent = parent_in_document(self.document, self.source)  # ArtistError once the source layer is deleted
-        if self.node is None:
+        added = self.node is None
+        if added:
             self.node = self.document.createNode(self.name, "paintlayer")
             parent.addChildNode(self.node, self.source)
         region = self.region
@@ -31,6 +35,8 @@ class PreviewLayer:
         self.node.setPixelData(layer_bytes(image, region, self.alpha, self.document), *_rect(region))
         self.node.setLocked(True)
         self.document.refreshProjection()
+        if added:
+            self.state.preview_changed()
 
     def remove(self) -> None:
         """Take the preview layer out of the document (if it was ever shown)."""
@@ -38,6 +44,7 @@ class PreviewLayer:
             self.node.remove()
             self.node = None
             self.document.refreshProjection()
+            self.state.preview_changed()
 
 
 def add_result_layer(document, source, region: Region, alpha: bytes, image, name: str):

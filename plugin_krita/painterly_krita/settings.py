@@ -10,10 +10,13 @@ from painterly_wire import DEFAULT_ENDPOINT
 from painterly_wire.daemon_start import DEFAULT_START_COMMAND
 from painterly_wire.editor_choices import (
     DEFAULT_PRESET,
+    DEFAULT_RESOLUTION,
     DEFAULT_SIZE,
     DEFAULT_STRENGTH,
     PRESETS,
+    RESOLUTIONS,
     file_style_title,
+    painted_side,
     result_layer_name,
 )
 from painterly_wire.params import job_params
@@ -44,20 +47,27 @@ class StyleChoice:
 @dataclass(frozen=True)
 class TransferSettings:
     """Everything the dialog asks. `strength` 0..100 moves from content (0) to style (100); 50 is the preset's
-    balance. `iterations` 0 keeps the preset's count."""
+    balance. `resolution` is one of editor_choices.RESOLUTIONS ("layer": the layer's own size); `size` is the long
+    side of a "custom" one. `iterations` 0 keeps the preset's count."""
 
     styles: tuple[StyleChoice, ...] = ()
     strength: int = DEFAULT_STRENGTH
     preset: str = DEFAULT_PRESET
+    resolution: str = DEFAULT_RESOLUTION
     size: int = DEFAULT_SIZE
     preserve_colours: bool = False
     iterations: int = 0
     endpoint: str = DEFAULT_ENDPOINT
     daemon_command: str = DEFAULT_START_COMMAND
 
-    def params(self) -> dict[str, Any]:
-        """The job's `params` map for the daemon."""
-        return job_params(self.preset, self.size, self.strength, self.preserve_colours, self.iterations)
+    def painted_side(self, width: int, height: int) -> int:
+        """The long side a width x height layer (or selection) is painted at."""
+        return painted_side(self.resolution, self.size, width, height)
+
+    def params(self, width: int, height: int) -> dict[str, Any]:
+        """The job's `params` map for the daemon, for a width x height layer (or selection)."""
+        side = self.painted_side(width, height)
+        return job_params(self.preset, side, self.strength, self.preserve_colours, self.iterations)
 
     def layer_name(self) -> str:
         """The result layer's name: the styles it was painted in."""
@@ -80,6 +90,10 @@ class TransferSettings:
             for style in data.get("styles", ())
         )
         settings = replace(defaults, **known, styles=styles)
-        if settings.preset not in PRESETS or any(style.kind not in STYLE_KINDS for style in styles):
-            raise ValueError("unknown preset or style kind")
+        if (
+            settings.preset not in PRESETS
+            or settings.resolution not in RESOLUTIONS
+            or any(style.kind not in STYLE_KINDS for style in styles)
+        ):
+            raise ValueError("unknown preset, resolution or style kind")
         return settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from krita import Krita
 
 from painterly_krita.daemon_connection import DaemonProbe
+from painterly_krita.document_state import DocumentState
 from painterly_krita.job import StyleTransferJob
 from painterly_krita.layer_pixels import Region, read_pixels, source_region
 from painterly_krita.layers import PreviewLayer, add_result_layer
@@ -35,6 +36,7 @@ class StyleTransferRun(QtCore.QObject):
         self.content: Pixels | None = None
         self.alpha = b""
         self.styles: list[StyleSpec] | None = None
+        self.state: DocumentState | None = None
         self.preview: PreviewLayer | None = None
         self.progress: JobProgress | None = None
         self.probe: DaemonProbe | None = None
@@ -46,10 +48,11 @@ class StyleTransferRun(QtCore.QObject):
         self.content = read_pixels(self.node, self.region)
         self.alpha = source_alpha(self.content)
         self.styles = style_specs(self.settings.styles)
-        self.preview = PreviewLayer(self.document, self.node, self.region, self.alpha, self.layer_name)
+        self.state = DocumentState(self.document, self._document_open)
+        self.preview = PreviewLayer(self.document, self.node, self.region, self.alpha, self.layer_name, self.state)
         self.progress = JobProgress(self.window)
         self.progress.canceled.connect(self.cancel)
-        self.progress.show()
+        self.progress.show_in_corner()
         # Bound methods of this QObject, not lambdas: the probe thread's signals must be queued to the GUI thread.
         self.probe = DaemonProbe(self.settings.endpoint, self.settings.daemon_command, self)
         self.probe.answered.connect(self._submit)
@@ -83,7 +86,7 @@ class StyleTransferRun(QtCore.QObject):
         self.job.failed.connect(self._fail)
         self.job.cancelled.connect(self._end)
         try:
-            self.job.submit(self.content, self.styles, self.settings.params())
+            self.job.submit(self.content, self.styles, self.settings.params(self.region.width, self.region.height))
         except PainterlyError as error:
             self.job.client.close()
             self._fail(refused_message(error))
@@ -108,6 +111,8 @@ class StyleTransferRun(QtCore.QObject):
             add_result_layer(self.document, self.node, self.region, self.alpha, result.image, self.layer_name)
         except ArtistError as error:
             QtWidgets.QMessageBox.warning(self.window, TITLE, f"The result could not be added: {error}")
+        else:
+            self.state.result_added()
 
     def _document_open(self) -> bool:
         """False once the artist has closed the image the job is for."""
@@ -121,7 +126,8 @@ class StyleTransferRun(QtCore.QObject):
         QtWidgets.QMessageBox.warning(self.window, TITLE, message)
 
     def _end(self) -> None:
-        """Remove the preview and the progress window, stop the daemon search, let go of the pixels sent."""
+        """Remove the preview and the progress window, turn autosave back on, stop the daemon search, let go of
+        the pixels sent."""
         if self.ended:
             return
         self.ended = True
@@ -130,6 +136,8 @@ class StyleTransferRun(QtCore.QObject):
             self.probe.wait()  # at most one hello timeout, and only when cancelled while looking for the daemon
         if self.preview is not None and self._document_open():
             self.preview.remove()
+        if self.state is not None:
+            self.state.job_ended()
         if self.progress is not None:
             self.progress.close()
         self.content = self.styles = None

@@ -18,18 +18,17 @@ import time
 import krita_headless as kh
 from krita import Krita, Selection
 from krita_check_report import run_and_report
-from PyQt5.QtCore import Qt, QTimer
-from PyQt5.QtWidgets import (
-    QApplication,
-    QComboBox,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QSlider,
-    QSpinBox,
-)
+from krita_qt import QtCore, QtWidgets
+
+Qt, QTimer = QtCore.Qt, QtCore.QTimer
+QApplication, QComboBox, QDialogButtonBox, QLabel = (
+    QtWidgets.QApplication, QtWidgets.QComboBox, QtWidgets.QDialogButtonBox, QtWidgets.QLabel
+)  # fmt: skip
+QLineEdit, QListWidget, QPushButton, QSlider, QSpinBox = (
+    QtWidgets.QLineEdit, QtWidgets.QListWidget, QtWidgets.QPushButton, QtWidgets.QSlider, QtWidgets.QSpinBox
+)  # fmt: skip
+OK = QDialogButtonBox.StandardButton.Ok
+USER_ROLE = Qt.ItemDataRole.UserRole
 
 TRANSFER = "painterly_style_transfer"
 REPEAT = "painterly_repeat_style_transfer"
@@ -45,6 +44,7 @@ def settings(**changes):
         "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
         "preset": "fast",
         "iterations": 3,
+        "resolution": "custom",
         "size": 48,
         "endpoint": config["endpoint"],
         "daemon_command": "",
@@ -162,12 +162,13 @@ def fill_dialog(state):
 
     widgets = {name: dialog.findChild(kind, name) for name, kind in (
         ("styles", QListWidget), ("library", QListWidget), ("library_status", QLabel), ("strength", QSlider),
-        ("preset", QComboBox), ("size", QSpinBox), ("iterations", QSpinBox), ("endpoint", QLineEdit),
+        ("preset", QComboBox), ("resolution", QComboBox), ("size", QSpinBox), ("resolution_note", QLabel),
+        ("iterations", QSpinBox), ("endpoint", QLineEdit),
         ("daemon_command", QLineEdit), ("buttons", QDialogButtonBox))}  # fmt: skip
     if "seen" not in state:
         state["seen"] = 0
         checks["dialog_has_widgets"] = all(w is not None for w in widgets.values())
-        checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(QDialogButtonBox.Ok).isEnabled()
+        checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(OK).isEnabled()
         widgets["endpoint"].setText(config["endpoint"])
         widgets["endpoint"].editingFinished.emit()
     library = widgets["library"]
@@ -177,7 +178,7 @@ def fill_dialog(state):
     info["library_status"] = widgets["library_status"].text()
     checks["dialog_library_thumbnails"] = library.count() > 0 and not library.item(0).icon().isNull()
     if library.count():
-        info["library_style"] = library.item(0).data(Qt.UserRole).ref
+        info["library_style"] = library.item(0).data(USER_ROLE).ref
     state["accepted"] = True  # from here on, timer ticks during the nested menu loop do nothing
     menus = []
     picker = QTimer()
@@ -194,10 +195,20 @@ def fill_dialog(state):
     dialog.add_style(StyleChoice("file", config["style"], 1.0, "dialog style"))
     widgets["strength"].setValue(70)
     widgets["preset"].setCurrentIndex(widgets["preset"].findData("fast"))
+    resolution, note = widgets["resolution"], widgets["resolution_note"]
+    info["resolution_notes"] = [note.text()]
+    checks["dialog_resolution_defaults_to_the_layer_size"] = (
+        resolution.currentData() == "layer" and "layer's own size, 48x36 px" in note.text()
+    )
+    resolution.setCurrentIndex(resolution.findData("custom"))
     widgets["size"].setValue(40)
+    info["resolution_notes"].append(note.text())
+    checks["dialog_says_a_smaller_painting_is_scaled_up"] = (
+        "Painted at 40 px" in note.text() and "scaled up" in note.text()
+    )
     widgets["iterations"].setValue(2)
     widgets["daemon_command"].setText("")
-    widgets["buttons"].button(QDialogButtonBox.Ok).click()
+    widgets["buttons"].button(OK).click()
 
 
 def steps():
@@ -212,7 +223,7 @@ def steps():
     )
 
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
-    doc, source = new_document("dialog", 40, 30, "U8", gradient_u8)
+    doc, source = new_document("dialog", 48, 36, "U8", gradient_u8)
     before = pixels(source)
     # With nothing remembered yet, Repeat Last Style Transfer opens the dialog; Cancel there runs nothing.
     cancelled = []
@@ -243,13 +254,15 @@ def steps():
     checks["result_opaque"] = set(result[3::4]) == {255}
     saved = json.loads(k.readSetting("painterly", "last_settings", "{}"))
     checks["dialog_settings_remembered"] = saved.get("iterations") == 2 and saved.get("strength") == 70
+    if config.get("smoke"):  # the menu, the dialog and one fast job with its result layer: enough for this version
+        return 0
 
     global messages
     messages = kh.auto_dismiss_dialogs()
 
     # 2. Transparent regions: the result's alpha is the source's alpha, exactly.
     doc, source = new_document(
-        "alpha", 32, 24, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
+        "alpha", 40, 32, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
     )
     before = pixels(source)
     blend = [
@@ -262,9 +275,9 @@ def steps():
     checks["alpha_source_unchanged"] = pixels(source) == before
 
     # 3. A selection: only its bounds are painted, and its hole stays empty.
-    doc, source = new_document("selection", 48, 40, "U8", gradient_u8)
+    doc, source = new_document("selection", 64, 56, "U8", gradient_u8)
     selection = Selection()
-    selection.select(8, 6, 24, 20, 255)
+    selection.select(8, 6, 40, 34, 255)
     selection.select(8, 6, 6, 6, 0)
     doc.setSelection(selection)
     before = pixels(source)
@@ -273,27 +286,27 @@ def steps():
     bounds = layer.bounds()
     info["selection_bounds"] = [bounds.x(), bounds.y(), bounds.width(), bounds.height()]
     alpha = pixels(layer)[3::4]
-    inside = [alpha[y * 48 + x] for y in range(12, 26) for x in range(14, 32)]
-    hole = [alpha[y * 48 + x] for y in range(6, 12) for x in range(8, 14)]
-    outside = [alpha[y * 48 + x] for y in range(40) for x in range(48) if not (8 <= x < 32 and 6 <= y < 26)]
+    inside = [alpha[y * 64 + x] for y in range(12, 40) for x in range(14, 48)]
+    hole = [alpha[y * 64 + x] for y in range(6, 12) for x in range(8, 14)]
+    outside = [alpha[y * 64 + x] for y in range(56) for x in range(64) if not (8 <= x < 48 and 6 <= y < 40)]
     checks["selection_inside_painted"] = set(inside) == {255}
     checks["selection_hole_empty"] = set(hole) == {0}
     checks["selection_outside_empty"] = set(outside) == {0}
     checks["selection_source_unchanged"] = pixels(source) == before
 
     # 4. A 16-bit document, styled after another open image as a whole: a 16-bit layer, opaque and not flat.
-    doc, source = new_document("deep", 32, 24, "U16", lambda x, y: struct.pack("<4H", x * 2000, y * 2500, 30000, 65535))
+    doc, source = new_document("deep", 40, 32, "U16", lambda x, y: struct.pack("<4H", x * 1600, y * 2000, 30000, 65535))
     before = pixels(source)
     whole_image = [{"kind": "document", "ref": "dialog", "weight": 1.0, "title": "whole image"}]
     layer = yield from stylize_again(doc, "Style: whole image", styles=whole_image)
-    values = struct.unpack(f"<{32 * 24 * 4}H", pixels(layer))
+    values = struct.unpack(f"<{40 * 32 * 4}H", pixels(layer))
     checks["u16_layer_depth"] = (layer.colorDepth(), doc.colorDepth()) == ("U16", "U16")
     checks["u16_opaque"] = set(values[3::4]) == {65535}
     checks["u16_not_flat"] = len(set(values[0::4])) > 10
     checks["u16_source_unchanged"] = pixels(source) == before
 
     # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
-    doc, source = new_document("cmyk", 24, 20, "U8", lambda x, y: bytes((x * 10, y * 12, 40, 0, 255)), "CMYKA")
+    doc, source = new_document("cmyk", 40, 32, "U8", lambda x, y: bytes((x * 6, y * 7, 40, 0, 255)), "CMYKA")
     before = pixels(source)
     layer = yield from stylize_again(doc)
     cmyk = pixels(layer)
@@ -302,10 +315,10 @@ def steps():
     checks["cmyk_source_unchanged"] = pixels(source) == before
 
     # 4c. A 32-bit float grayscale document: converted both ways as well.
-    doc, source = new_document("grayf32", 24, 20, "F32", lambda x, y: struct.pack("<2f", (x + y) / 44, 1.0), "GRAYA")
+    doc, source = new_document("grayf32", 40, 32, "F32", lambda x, y: struct.pack("<2f", (x + y) / 72, 1.0), "GRAYA")
     before = pixels(source)
     layer = yield from stylize_again(doc)
-    gray = struct.unpack(f"<{24 * 20 * 2}f", pixels(layer))
+    gray = struct.unpack(f"<{40 * 32 * 2}f", pixels(layer))
     checks["gray_f32_layer_space"] = (layer.colorModel(), layer.colorDepth()) == ("GRAYA", "F32")
     checks["gray_f32_opaque_and_not_flat"] = set(gray[1::2]) == {1.0} and len(set(gray[0::2])) > 5
     checks["gray_f32_values_in_range"] = all(0.0 <= value <= 1.0 for value in gray[0::2])
@@ -334,23 +347,12 @@ def steps():
     checks["cancel_leaves_only_source"] = layer_names(doc) == ["source"]
 
     # 6. No daemon at the endpoint: one clear message, nothing added.
-    doc, source = new_document("nodaemon", 24, 20, "U8", gradient_u8)
+    doc, source = new_document("nodaemon", 40, 32, "U8", gradient_u8)
     repeat_with(settings(endpoint=config["dead_endpoint"]))
     yield kh.until(lambda: messages, timeout=30)
     info["no_daemon_message"] = messages[:]
     checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
     checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
-
-    # 6e. The start command's daemon exits at once: said at once, with what it printed.
-    messages.clear()
-    exits = "sh -c 'echo painterly: no VGG-19 weights found >&2; exit 1'"
-    started = time.monotonic()
-    repeat_with(settings(endpoint=config["dead_endpoint"], daemon_command=exits))
-    yield kh.until(lambda: messages, timeout=30)
-    info["exited_daemon_message"] = messages[:]
-    checks["exited_daemon_message"] = (
-        any("no VGG-19 weights found" in m and "exited" in m for m in messages) and time.monotonic() - started < 20
-    )
 
     # 6a. A group layer is active: a message saying what to select, no job.
     messages.clear()
@@ -387,7 +389,7 @@ def steps():
 
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
-    doc, source = new_document("starts", 24, 20, "U8", gradient_u8)
+    doc, source = new_document("starts", 40, 32, "U8", gradient_u8)
     started = yield from stylize_again(doc, endpoint=config["start_endpoint"], daemon_command=config["start_command"])
     checks["daemon_started_by_plugin"] = started is not None and layer_names(doc) == ["source", "Style: tiny style"]
 
@@ -401,6 +403,17 @@ def steps():
     info["daemon_died_message"] = messages[:]
     checks["daemon_died_message"] = any("stopped answering" in m for m in messages)
     checks["daemon_died_nothing_added"] = layer_names(doc) == ["source"]
+
+    # 8. The start command's daemon exits at once: said at once, with what it printed.
+    messages.clear()
+    exits = "sh -c 'echo painterly: no VGG-19 weights found >&2; exit 1'"
+    started = time.monotonic()
+    repeat_with(settings(endpoint=config["dead_endpoint"], daemon_command=exits))
+    yield kh.until(lambda: messages, timeout=30)
+    info["exited_daemon_message"] = messages[:]
+    checks["exited_daemon_message"] = (
+        any("no VGG-19 weights found" in m and "exited" in m for m in messages) and time.monotonic() - started < 20
+    )
 
     return 0
 

@@ -1,0 +1,62 @@
+"""Keeping a job's preview out of the artist's document state: no autosave of a preview, no "modified" mark left
+by a job that added nothing.
+
+Krita marks a document modified when a layer is added or removed (each is an undo step), at once or on one of its
+next event-loop passes, and autosaves a modified document. So while a job runs its autosave is off (Krita 5.3 and
+later: Document.setAutosave), and in a document that was unmodified when the job started, the marks that follow the
+preview layer's arrival and removal are cleared as they come, for SETTLE_MS after each. A result layer marks the
+document modified as any edit does. What remains is said in docs/user-guide-krita.md: Krita 5.1/5.2 may autosave a
+document that had unsaved changes before the job with the preview in it; an edit of the artist's own within
+SETTLE_MS of the preview appearing or going loses its mark (the next edit sets it again); the undo history keeps the
+preview's two steps (adding and removing its layer).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from painterly_krita.qt import QtCore
+
+SETTLE_MS = 500  # Krita's mark for an added or removed layer has come within one or two event-loop passes
+POLL_MS = 20
+
+
+class DocumentState:
+    """The document's modified mark and autosave around one job; create it before the job touches the document."""
+
+    def __init__(self, document, is_open: Callable[[], bool]) -> None:
+        self.document = document
+        self.is_open = is_open
+        self.was_modified = document.modified()
+        self.autosave_was = document.autosave() if hasattr(document, "setAutosave") else False
+        if self.autosave_was:
+            document.setAutosave(False)
+        self._settle_until = 0.0
+        self._timer = QtCore.QTimer()
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._clear_mark)
+
+    def preview_changed(self) -> None:
+        """The preview layer was added or removed: clear the modified mark that follows, when there was none."""
+        if self.was_modified:
+            return
+        self._settle_until = time.monotonic() + SETTLE_MS / 1000
+        self._clear_mark()
+        self._timer.start()
+
+    def result_added(self) -> None:
+        """A result layer was added: the document is modified, as by any edit."""
+        self._timer.stop()
+        self.document.setModified(True)
+
+    def job_ended(self) -> None:
+        """Turn autosave back on if the job turned it off."""
+        if self.autosave_was and self.is_open():
+            self.document.setAutosave(True)
+
+    def _clear_mark(self) -> None:
+        if not self.is_open() or time.monotonic() > self._settle_until:
+            self._timer.stop()
+        elif self.document.modified():
+            self.document.setModified(False)

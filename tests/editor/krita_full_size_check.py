@@ -1,0 +1,78 @@
+"""Runs inside real Krita (gui mode) with the Painterly plugin installed: a large photo layer painted with the
+default resolution (the layer's own size), then again at the preview resolution (512 px, scaled up).
+
+argv[1] is a JSON map: endpoint (a running daemon), style (a small image file), content (a PNG of >= 2000 px),
+folder (where the two result layers' raw B,G,R,A bytes are written as full.bgra and preview.bgra for the caller to
+measure). Settings not given take their defaults: that is what proves the default resolution. Prints "RESULT {...}"
+with the layer and result sizes and the progress texts seen; exits 0 when all checks passed.
+"""
+
+import json
+import os
+import sys
+
+import krita_headless as kh
+from krita import Krita
+from krita_check_report import run_and_report
+from krita_qt import QtWidgets
+
+REPEAT = "painterly_repeat_style_transfer"
+RESULT = "Style: tiny style"
+config = json.loads(sys.argv[1])
+k = Krita.instance()
+checks = {}
+info = {"progress_labels": []}
+
+
+def progress_label():
+    for widget in QtWidgets.QApplication.topLevelWidgets():
+        if widget.objectName() == "painterly_progress" and widget.isVisible():
+            return widget.labelText()
+    return None
+
+
+def painted(doc, settings, name):
+    """Run Repeat Last Style Transfer with `settings`; write the result layer's bytes to folder/name.bgra and
+    remove the layer; its bounds."""
+    k.writeSetting("painterly", "last_settings", json.dumps(settings))
+    k.action(REPEAT).trigger()
+
+    def done():
+        label = progress_label()
+        if label and label not in info["progress_labels"]:
+            info["progress_labels"].append(label)
+        return doc.nodeByName(RESULT)
+
+    layer = yield kh.until(done, timeout=900)
+    bounds = layer.bounds()
+    with open(os.path.join(config["folder"], f"{name}.bgra"), "wb") as out:
+        out.write(bytes(layer.pixelData(0, 0, doc.width(), doc.height())))
+    layer.remove()
+    yield 500
+    return [bounds.width(), bounds.height()]
+
+
+def steps():
+    messages = kh.auto_dismiss_dialogs()
+    doc = k.openDocument(config["content"])
+    kh.show_document(doc)
+    yield 500
+    info["layer_size"] = [doc.width(), doc.height()]
+    base = {
+        "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
+        "preset": "fast",
+        "iterations": 1,
+        "endpoint": config["endpoint"],
+        "daemon_command": "",
+    }
+    info["full_size"] = yield from painted(doc, base, "full")
+    info["preview_size"] = yield from painted(doc, {**base, "resolution": "preview"}, "preview")
+    info["messages"] = messages[:]
+    checks["no_message"] = not messages
+    checks["results_cover_the_layer"] = info["full_size"] == info["preview_size"] == info["layer_size"]
+    doc.setModified(False)
+    doc.close()
+    return 0
+
+
+kh.run_steps(run_and_report(steps(), checks, info))
