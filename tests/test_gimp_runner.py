@@ -1,8 +1,8 @@
 """The GIMP plug-in's job runner (painterly_gimp.runner) against a real `painterly serve`, outside GIMP.
 
 The runner is the process that owns the daemon connection for one job: these tests drive it over its pipes
-exactly as the plug-in does, and check what the plug-in relies on: every step relayed (the progress bar's real
-step count), the result, cancelling when the plug-in goes away (GIMP kills a plug-in whose progress the
+exactly as the plug-in does, and check what the plug-in relies on: every step relayed (the progress bar's words and
+work done, the previews), the result, cancelling when the plug-in goes away (GIMP kills a plug-in whose progress the
 artist cancels), and the daemon being down, dying mid-job, or started by the start command.
 """
 
@@ -30,7 +30,7 @@ CONTENT = photo("content/boston.jpg")
 
 @pytest.fixture(scope="module")
 def daemon():
-    process = DaemonProcess()
+    process = DaemonProcess("--preview-every", "0")  # a preview at every step
     try:
         process.wait_ready()
         yield process
@@ -75,8 +75,11 @@ def test_every_step_is_relayed_then_the_result(daemon):
     records = records_until_end(start_runner(daemon.endpoint, iterations=4))
     events = [record["event"] for record in records]
     assert events[0] == "accepted" and events[-1] == "result", events
-    steps = [(record["step"], record["total"]) for record in records if record["event"] == "progress"]
-    assert steps and steps[-1][0] == steps[-1][1] == 4, steps
+    steps = [record for record in records if record["event"] == "progress"]
+    assert steps and steps[-1]["step"] == steps[-1]["total"] == 4, steps
+    assert steps[-1]["text"].startswith("Painting: step 4 of 4") and steps[-1]["fraction"] == 1.0
+    preview = pixels_from_map(steps[-1]["preview"])  # what the plug-in's preview layer shows
+    assert max(preview.width, preview.height) == 48 and preview.channels == 3
     result = pixels_from_map(records[-1]["image"])
     assert max(result.width, result.height) == 48
 

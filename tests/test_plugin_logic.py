@@ -21,7 +21,7 @@ from painterly_gimp.request import JobRequest  # noqa: E402
 from painterly_gimp.request import StyleChoice as GimpStyle  # noqa: E402
 from painterly_gimp.runner import end_record, progress_record  # noqa: E402
 from painterly_krita.pixel_layout import source_alpha, swap_red_blue  # noqa: E402
-from painterly_krita.progress_text import BAR_STEPS, bar_value, eta_text, step_text  # noqa: E402
+from painterly_krita.progress_text import BAR_STEPS, bar_value  # noqa: E402
 from painterly_krita.settings import StyleChoice as KritaStyle  # noqa: E402
 from painterly_krita.settings import TransferSettings  # noqa: E402
 from painterly_krita.window_place import MARGIN, corner_position  # noqa: E402
@@ -121,6 +121,7 @@ def test_both_plugins_name_the_same_blend_alike():
         strength=50,
         preset="quality",
         iterations=0,
+        resolution=DEFAULT_RESOLUTION,
         size=512,
         preserve_colors=False,
         endpoint="",
@@ -139,28 +140,18 @@ def test_krita_names_an_open_layer_after_the_layer():
 
 
 def test_gimp_params_are_the_shared_job_params_and_the_endpoint_defaults():
-    request = JobRequest((), 20, "fast", 3, 64, False, "", "")
-    assert request.params() == job_params("fast", 64, 20, False, 3)
+    request = JobRequest((), 20, "fast", 3, "custom", 640, False, "", "")
+    assert request.params(2400, 1600) == job_params("fast", 640, 20, False, 3)
     assert request.daemon_endpoint.startswith("tcp://") and not request.uses_library
 
 
-# Krita: the progress window's words, and pixel layouts
+@pytest.mark.parametrize(("resolution", "side"), [("layer", 2400), ("preview", 512), ("draft", 1024)])
+def test_gimp_paints_at_the_layers_size_unless_told_otherwise(resolution, side):
+    assert JobRequest((), 50, "fast", 0, resolution, 640, False, "", "").params(2400, 1600)["size"] == side
 
 
-@pytest.mark.parametrize(
-    ("seconds", "text"), [(0.4, "almost done"), (12.2, "about 12 s left"), (600, "about 10 min left")]
-)
-def test_the_time_left_reads_at_a_glance(seconds, text):
-    assert eta_text(seconds) == text
-
-
-def test_a_step_says_where_the_job_is():
-    assert step_text(Progress("j", 3, 40, 1.0, 2.0, 30.0)) == "Painting: step 3 of 40, about 30 s left"
-
-
-def test_a_coarse_to_fine_step_says_which_scale_runs_at_what_size():
-    progress = Progress("j", 17, 40, 1.0, 2.0, 130.0, None, 3, 5, 1200, 800, 0.2)
-    assert step_text(progress) == "Painting scale 3 of 5, 1200x800: step 17 of 40, about 2 min left"
+# Krita: the progress window's bar (its words are painterly_wire.progress_text's, tests/test_progress_text.py), and
+# pixel layouts
 
 
 def test_the_bar_counts_work_done_not_steps():
@@ -185,7 +176,17 @@ def test_red_and_blue_swap_both_ways_and_alpha_is_read_out():
 
 def test_the_runner_relays_a_step_and_each_kind_of_end():
     image = Pixels(1, 1, 3, "u8", b"abc")
-    assert progress_record(Progress("j", 2, 9, 1.0, 0.1, 0.2)) == {"event": "progress", "step": 2, "total": 9}
+    step = progress_record(Progress("j", 2, 8, 1.0, 0.1, 0.2, None, 2, 3, 600, 400, 0.25))
+    assert step == {
+        "event": "progress",
+        "step": 2,
+        "total": 8,
+        "text": "Painting scale 2 of 3, 600x400: step 2 of 8, almost done",
+        "fraction": 0.25,
+        "preview": None,
+    }
+    preview = progress_record(Progress("j", 2, 8, 1.0, 0.1, 0.2, Pixels(1, 1, 3, "u8", b"xyz")))["preview"]
+    assert preview == {"width": 1, "height": 1, "channels": 3, "dtype": "u8", "data": b"xyz"}
     assert end_record(JobEnd(result=Result("j", image)))["image"]["data"] == b"abc"
     cancelled = end_record(JobEnd(error=JobCancelled("cancelled", "stopping"), message="The style transfer was..."))
     assert cancelled == {"event": "cancelled", "reason": "stopping", "message": "The style transfer was..."}

@@ -25,8 +25,9 @@ from painterly_gimp.arguments import (  # noqa: E402
 )
 from painterly_gimp.job import run_job  # noqa: E402
 from painterly_gimp.library import library_titles  # noqa: E402
+from painterly_gimp.preview_layer import PreviewLayer  # noqa: E402
 from painterly_gimp.result_layer import add_result_layer  # noqa: E402
-from painterly_gimp.source import check_drawable, read_source  # noqa: E402
+from painterly_gimp.source import check_drawable, read_source, source_bounds  # noqa: E402
 from painterly_gimp.styles import style_specs  # noqa: E402
 
 from painterly_wire.artist_error import ArtistError  # noqa: E402
@@ -40,18 +41,21 @@ def stylize(
     config: Gimp.ProcedureConfig,
     run_data: object,
 ) -> Gimp.ValueArray:
-    """The procedure's body: dialog (interactive mode), read the source, run the job, add the result layer."""
+    """The procedure's body: dialog (interactive mode), read the source, run the job with its preview layer, add the
+    result layer."""
     try:
         source_layer = check_drawable(image, drawables)
         if run_mode == Gimp.RunMode.INTERACTIVE:
             from painterly_gimp.dialog import run_dialog
 
-            if not run_dialog(procedure, config, request_from_config(config)):
+            _, _, width, height = source_bounds(source_layer)
+            if not run_dialog(procedure, config, request_from_config(config), width, height):
                 return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
         request = request_from_config(config)
-        styles = style_specs(request.styles)
         region = read_source(image, source_layer)
-        result = run_job(request, region.pixels, styles)
+        styles = style_specs(request.styles)
+        with PreviewLayer(image, region) as preview:
+            result = run_job(request, region.pixels, styles, preview.show)
         titles = library_titles(request.daemon_endpoint) if request.uses_library else {}
         layer = add_result_layer(image, region, result, request.layer_name(titles))
     except ArtistError as error:

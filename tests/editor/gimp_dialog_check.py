@@ -1,9 +1,10 @@
 """Checks of the plug-in's interactive dialog, run inside real GIMP 3 with its GUI (run-in-gimp3.sh --gui).
 
-Usage: gimp_dialog_check.py ENDPOINT PLUGIN_DIR OUTDIR (OUTDIR gets a screenshot of the dialog)
+Usage: gimp_dialog_check.py ENDPOINT PLUGIN_DIR OUTDIR (OUTDIR gets dialog.png, a screenshot of the dialog)
 
-Builds the real dialog (painterly_gimp.dialog.run_dialog) for the registered procedure's config, against the
-daemon at ENDPOINT, then answers it from GTK's main loop the way a click would. Prints "RESULT {json}".
+Builds the real dialog (painterly_gimp.dialog.run_dialog) for the registered procedure's config and a 2400x1600
+layer, against the daemon at ENDPOINT, then answers it from GTK's main loop the way a click would. Prints
+"RESULT {json}".
 """
 
 import json
@@ -21,7 +22,9 @@ from gi.repository import Gdk, Gimp, GimpUi, GLib, Gtk  # noqa: E402
 ENDPOINT, PLUGIN_DIR, OUTDIR = sys.argv[1:4]
 sys.path.insert(0, PLUGIN_DIR)
 from painterly_gimp.arguments import PROCEDURE_NAME, request_from_config  # noqa: E402
-from painterly_gimp.dialog import run_dialog  # noqa: E402
+from painterly_gimp.dialog import LIBRARY_CHOOSER, run_dialog  # noqa: E402
+
+LAYER = (2400, 1600)
 
 checks: dict[str, list] = {}
 
@@ -37,8 +40,9 @@ def widgets(root):
             yield from widgets(child)
 
 
-def answer_dialog(response, pick_library=None, screenshot=None):
-    """From the main loop: find the open dialog, note what it shows, optionally pick a library style, answer."""
+def answer_dialog(response, pick_library=None, screenshot=None, change=None):
+    """From the main loop: find the open dialog, note what it shows, optionally pick a library style and change
+    arguments (noting what the dialog then says), answer."""
 
     def answer():
         dialogs = [w for w in Gtk.Window.list_toplevels() if isinstance(w, GimpUi.ProcedureDialog) and w.get_visible()]
@@ -46,19 +50,16 @@ def answer_dialog(response, pick_library=None, screenshot=None):
             return True  # not shown yet: try again
         dialog = dialogs[0]
         try:
-            shown = list(widgets(dialog))
-            labels = [w.get_text() for w in shown if isinstance(w, Gtk.Label)]
-            labels += [w.get_label() for w in shown if isinstance(w, GimpUi.SpinScale)]  # sliders draw their own
-            combos = [w for w in shown if isinstance(w, GimpUi.StringComboBox)]
-            library = [row[0] for row in combos[0].get_model()] if combos else []
-            seen.update(title=dialog.get_title(), labels=labels, library=library)
+            seen.update(title=dialog.get_title(), **shown_in(dialog))
+            chooser = seen.pop("chooser")
+            if pick_library is not None and isinstance(chooser, GimpUi.StringComboBox):
+                chooser.set_active(pick_library)
             if screenshot:
-                window = dialog.get_window()
-                Gdk.pixbuf_get_from_window(window, 0, 0, window.get_width(), window.get_height()).savev(
-                    screenshot, "png", [], []
-                )
-            if pick_library is not None and combos:
-                combos[0].set_active(pick_library)
+                save_screenshot(dialog, screenshot)
+            for name, value in (change or {}).items():
+                config.set_property(name, value)
+            seen["after_change"] = shown_in(dialog)
+            seen["after_change"].pop("chooser")
         finally:
             dialog.response(response)
         return False
@@ -68,25 +69,75 @@ def answer_dialog(response, pick_library=None, screenshot=None):
     return seen
 
 
+def save_screenshot(dialog, path):
+    """The dialog as the artist sees it, with the Advanced expander open, as a PNG."""
+    for expander in (w for w in widgets(dialog) if isinstance(w, Gtk.Expander)):
+        expander.set_expanded(True)
+    while Gtk.events_pending():
+        Gtk.main_iteration()
+    window = dialog.get_window()
+    Gdk.pixbuf_get_from_window(window, 0, 0, window.get_width(), window.get_height()).savev(path, "png", [], [])
+
+
+def shown_in(dialog):
+    """The texts, frame titles, library list and sensitivity of the custom size the dialog shows now."""
+    shown = list(widgets(dialog))
+    labels = [w.get_text() for w in shown if isinstance(w, Gtk.Label)]
+    labels += [w.get_label() for w in shown if isinstance(w, GimpUi.SpinScale)]  # sliders draw their own
+    chooser = next((w for w in shown if w.get_name() == LIBRARY_CHOOSER), None)
+    combo = isinstance(chooser, GimpUi.StringComboBox)
+    library = [[row[0], row[1], row[2] is not None] for row in chooser.get_model()] if combo else []
+    sizes = [w for w in shown if isinstance(w, Gtk.SpinButton) and w.get_adjustment().get_upper() == 8192]
+    return {
+        "labels": labels,
+        "frames": [w.get_label() for w in shown if isinstance(w, Gtk.Frame) and w.get_label()],
+        "expanders": [w.get_label() for w in shown if isinstance(w, Gtk.Expander)],
+        "library": library,
+        "chooser": chooser,
+        "custom_size_sensitive": [w.is_sensitive() for w in sizes],
+    }
+
+
 proc = Gimp.get_pdb().lookup_procedure(PROCEDURE_NAME)
 config = proc.create_config()
 config.set_property("endpoint", ENDPOINT)
 
-seen = answer_dialog(Gtk.ResponseType.OK, "starry_night", os.path.join(OUTDIR, "dialog.png"))
-accepted = run_dialog(proc, config, request_from_config(config))
+seen = answer_dialog(
+    Gtk.ResponseType.OK, "starry_night", os.path.join(OUTDIR, "dialog.png"), change={"resolution": "preview"}
+)
+accepted = run_dialog(proc, config, request_from_config(config), *LAYER)
 check("dialog_ok_accepts", accepted is True, seen.get("title"))
-check("dialog_lists_daemon_library", "starry_night" in seen.get("library", []), seen.get("library"))
-wanted = ["Style image", "Strength", "Quality", "Output size", "Preserve colours", "Daemon endpoint"]
+library = seen.get("library", [])
+check("dialog_lists_daemon_library", any(row[0] == "starry_night" for row in library), library)
+check("dialog_library_has_thumbnails", library and all(row[2] for row in library[1:]), library)
+wanted = ["Style image", "Strength", "Quality", "Resolution", "Custom size (px, long side)", "Preserve colours"]
+wanted += ["Iterations (0 = as the quality preset says)", "Daemon endpoint", "Start daemon command"]
 shown = " | ".join(seen.get("labels", [])).replace("_", "")
 check("dialog_shows_settings", all(label in shown for label in wanted), shown)
+frames = seen.get("frames", [])
+check(
+    "dialog_groups_styles_painting_resolution",
+    frames[:3] == ["Styles to blend (each by its weight)", "Painting", "Resolution"],
+    frames,
+)
+check("dialog_advanced_in_an_expander", seen.get("expanders") == ["Advanced"], seen.get("expanders"))
+check("dialog_says_full_size", "layer's own size, 2400x1600 px" in shown, shown)
+after = seen.get("after_change", {})
+said = " | ".join(after.get("labels", []))
+check("dialog_says_preview_is_scaled_up", "Painted at 512 px" in said and "scaled up 4.7x" in said, said)
+sensitive = (seen.get("custom_size_sensitive"), after.get("custom_size_sensitive"))
+check("dialog_custom_size_only_for_custom", sensitive == ([False], [False]), sensitive)
 check("dialog_choice_lands_in_config", config.get_property("library-style") == "starry_night")
+check("dialog_resolution_lands_in_config", config.get_property("resolution") == "preview")
 
-seen = answer_dialog(Gtk.ResponseType.CANCEL)
-check("dialog_cancel_declines", run_dialog(proc, config, request_from_config(config)) is False)
+seen = answer_dialog(Gtk.ResponseType.CANCEL, change={"resolution": "custom"})
+check("dialog_cancel_declines", run_dialog(proc, config, request_from_config(config), *LAYER) is False)
+sensitive = seen.get("after_change", {}).get("custom_size_sensitive")
+check("dialog_custom_size_editable_for_custom", sensitive == [True], sensitive)
 
 config.set_property("endpoint", "tcp://127.0.0.1:9")
 seen = answer_dialog(Gtk.ResponseType.CANCEL)
-run_dialog(proc, config, request_from_config(config))
+run_dialog(proc, config, request_from_config(config), *LAYER)
 shown = " ".join(seen.get("labels", []))
 check("dialog_says_daemon_down", "not answering" in shown, shown)
 

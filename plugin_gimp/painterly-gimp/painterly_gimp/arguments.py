@@ -35,42 +35,56 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
     )
     procedure.add_int_argument(
         "strength",
-        "Stre_ngth",
+        "Stre_ngth (0 content, 100 style)",
         "From content (0) to style (100); 50 is the quality preset's balance",
         choices.MIN_STRENGTH,
         choices.MAX_STRENGTH,
         choices.DEFAULT_STRENGTH,
         RW,
     )
-    presets = Gimp.Choice.new()
-    for index, (nick, label) in enumerate(choices.PRESET_TITLES.items()):
-        presets.add(nick, index, label, "")
     procedure.add_choice_argument(
-        "quality", "_Quality", "Quality preset of the daemon", presets, choices.DEFAULT_PRESET, RW
-    )
-    procedure.add_int_argument(
-        "iterations",
-        "I_terations",
-        "Optimisation steps (0 = as the quality preset says)",
-        0,
-        choices.MAX_ITERATIONS,
-        0,
-        RW,
-    )
-    procedure.add_int_argument(
-        "size",
-        "Output si_ze",
-        "Long side in pixels the style transfer works at; the layer fits the source",
-        choices.MIN_SIZE,
-        choices.MAX_SIZE,
-        choices.DEFAULT_SIZE,
+        "quality",
+        "_Quality",
+        "Quality preset of the daemon",
+        _choice(choices.PRESET_TITLES),
+        choices.DEFAULT_PRESET,
         RW,
     )
     procedure.add_boolean_argument(
         "preserve-colors", "_Preserve colours", "Keep the source's colours, take only the style's texture", False, RW
     )
+    procedure.add_choice_argument(
+        "resolution",
+        "Resol_ution",
+        "The size the layer is painted at: its own (full detail), or smaller and scaled up (faster)",
+        _choice(choices.RESOLUTION_TITLES),
+        choices.DEFAULT_RESOLUTION,
+        RW,
+    )
+    procedure.add_int_argument(
+        "size",
+        "Custom si_ze (px, long side)",
+        "The long side in pixels a Custom resolution paints at; the result is scaled to the layer",
+        choices.MIN_SIZE,
+        choices.MAX_SIZE,
+        choices.DEFAULT_SIZE,
+        RW,
+    )
+    procedure.add_int_argument(
+        "iterations",
+        "I_terations (0 = as the quality preset says)",
+        "Optimisation steps at the final size (0 = as the quality preset says)",
+        0,
+        choices.MAX_ITERATIONS,
+        0,
+        RW,
+    )
     procedure.add_string_argument(
-        "endpoint", "Daemon en_dpoint", "Daemon endpoint ('' = $PAINTERLY_ENDPOINT or tcp://127.0.0.1:7353)", "", RW
+        "endpoint",
+        "Daemon en_dpoint",
+        "Where the Painterly daemon listens ('' = $PAINTERLY_ENDPOINT or tcp://127.0.0.1:7353)",
+        "",
+        RW,
     )
     procedure.add_string_argument(
         "start-command",
@@ -80,6 +94,14 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
         RW,
     )
     procedure.add_layer_return_value("layer", "Layer", "The stylized layer", False, RW)
+
+
+def _choice(titles: dict[str, str]) -> Gimp.Choice:
+    """A Gimp.Choice of these nicks, with what the artist reads for each."""
+    choice = Gimp.Choice.new()
+    for index, (nick, label) in enumerate(titles.items()):
+        choice.add(nick, index, label, "")
+    return choice
 
 
 def _path(config: Gimp.ProcedureConfig, name: str) -> str | None:
@@ -100,6 +122,7 @@ def request_from_config(config: Gimp.ProcedureConfig) -> JobRequest:
         strength=config.get_property("strength"),
         preset=config.get_property("quality"),
         iterations=config.get_property("iterations"),
+        resolution=config.get_property("resolution"),
         size=config.get_property("size"),
         preserve_colors=config.get_property("preserve-colors"),
         endpoint=config.get_property("endpoint"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from painterly_wire import DEFAULT_ENDPOINT
-from painterly_wire.editor_choices import file_style_title, result_layer_name
+from painterly_wire.editor_choices import file_style_title, painted_side, result_layer_name
 from painterly_wire.params import job_params
 
 
@@ -36,7 +36,8 @@ class JobRequest:
     strength: int
     preset: str
     iterations: int
-    size: int
+    resolution: str  # editor_choices.RESOLUTIONS: the layer's own size, a quick choice, or "custom"
+    size: int  # the long side of a "custom" resolution
     preserve_colors: bool
     endpoint: str
     start_command: str
@@ -51,9 +52,14 @@ class JobRequest:
         """True when a daemon library style is in the blend."""
         return any(style.library is not None for style in self.styles)
 
-    def params(self) -> dict[str, Any]:
-        """The job's params for the daemon."""
-        return job_params(self.preset, self.size, self.strength, self.preserve_colors, self.iterations)
+    def painted_side(self, width: int, height: int) -> int:
+        """The long side a width x height layer (or selection) is painted at."""
+        return painted_side(self.resolution, self.size, width, height)
+
+    def params(self, width: int, height: int) -> dict[str, Any]:
+        """The job's params for the daemon, painting a width x height layer (or selection)."""
+        size = self.painted_side(width, height)
+        return job_params(self.preset, size, self.strength, self.preserve_colors, self.iterations)
 
     def layer_name(self, library_titles: Mapping[str, str]) -> str:
         """The result layer's name, the same as Krita's: "Style: " and the styles' titles."""

@@ -9,24 +9,33 @@ from painterly_gimp.source import SourceRegion
 from painterly_wire import Pixels
 
 
+def new_layer_above(image: Gimp.Image, source: Gimp.Layer, name: str, width: int, height: int) -> Gimp.Layer:
+    """A new layer with alpha, of the image's colour mode, inserted directly above `source` (in its group)."""
+    gray = image.get_base_type() == Gimp.ImageBaseType.GRAY
+    layer_type = Gimp.ImageType.GRAYA_IMAGE if gray else Gimp.ImageType.RGBA_IMAGE
+    layer = Gimp.Layer.new(image, name, width, height, layer_type, 100.0, Gimp.LayerMode.NORMAL)
+    image.insert_layer(layer, source.get_parent(), image.get_item_position(source))
+    return layer
+
+
+def paint_over_region(layer: Gimp.Layer, region: SourceRegion, pixels: Pixels) -> None:
+    """Write `pixels` into the layer (of their size), then scale and move it over the region."""
+    buffer = layer.get_buffer()
+    rect = Gegl.Rectangle.new(0, 0, pixels.width, pixels.height)
+    buffer.set(rect, babl_format(pixels.channels, pixels.dtype), bytes(pixels.data))
+    buffer.flush()
+    if (pixels.width, pixels.height) != (region.width, region.height):
+        layer.scale(region.width, region.height, True)
+    _, source_x, source_y = region.drawable.get_offsets()
+    layer.set_offsets(source_x + region.x, source_y + region.y)
+
+
 def add_result_layer(image: Gimp.Image, region: SourceRegion, result: Pixels, name: str) -> Gimp.Layer:
     """Add `result` as a new layer above the source, scaled to the region, masked by the selection if any."""
-    source = region.drawable
-    layer_type = (
-        Gimp.ImageType.GRAYA_IMAGE if image.get_base_type() == Gimp.ImageBaseType.GRAY else Gimp.ImageType.RGBA_IMAGE
-    )
     image.undo_group_start()
     try:
-        layer = Gimp.Layer.new(image, name, result.width, result.height, layer_type, 100.0, Gimp.LayerMode.NORMAL)
-        image.insert_layer(layer, source.get_parent(), image.get_item_position(source))
-        buffer = layer.get_buffer()
-        rect = Gegl.Rectangle.new(0, 0, result.width, result.height)
-        buffer.set(rect, babl_format(result.channels, result.dtype), bytes(result.data))
-        buffer.flush()
-        if (result.width, result.height) != (region.width, region.height):
-            layer.scale(region.width, region.height, True)
-        _, source_x, source_y = source.get_offsets()
-        layer.set_offsets(source_x + region.x, source_y + region.y)
+        layer = new_layer_above(image, region.drawable, name, result.width, result.height)
+        paint_over_region(layer, region, result)
         if region.has_selection:
             layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
         image.set_selected_layers([layer])

@@ -10,6 +10,7 @@ Run as `python3 -m painterly_gimp.runner` from the plug-in's folder.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any, BinaryIO
@@ -18,6 +19,7 @@ from painterly_gimp.pipe_records import pixels_from_map, pixels_to_map, read_rec
 from painterly_wire import Client, DaemonUnavailable, PainterlyError, Progress
 from painterly_wire.daemon_start import reach_daemon
 from painterly_wire.job_follower import JobEnd, JobFollower, refused_message
+from painterly_wire.progress_text import step_text, work_done
 
 POLL_S = 0.2  # how often the runner looks whether the plug-in is gone
 
@@ -25,12 +27,14 @@ POLL_S = 0.2  # how often the runner looks whether the plug-in is gone
 def watch_plugin(stdin: BinaryIO) -> threading.Event:
     """An event set once the plug-in closes its end of stdin (or writes to it): it is gone, or wants to cancel.
 
-    A thread blocked on reading does this on every OS (select() cannot wait on pipes on Windows).
+    A thread blocked on reading does this on every OS (select() cannot wait on pipes on Windows). It reads the file
+    descriptor, not the buffered stream: a daemon thread blocked inside the stream's lock makes the interpreter abort
+    at exit ("Fatal Python error: _enter_buffered_busy").
     """
     gone = threading.Event()
 
     def wait() -> None:
-        stdin.read(1)
+        os.read(stdin.fileno(), 1)
         gone.set()
 
     threading.Thread(target=wait, daemon=True).start()
@@ -47,8 +51,16 @@ def relay(out: BinaryIO, record: dict[str, Any]) -> bool:
 
 
 def progress_record(progress: Progress) -> dict[str, Any]:
-    """The record the plug-in gets for one step."""
-    return {"event": "progress", "step": progress.step, "total": progress.total}
+    """The record the plug-in gets for one step: what the progress bar says and shows, and any preview."""
+    preview = None if progress.preview is None else pixels_to_map(progress.preview)
+    return {
+        "event": "progress",
+        "step": progress.step,
+        "total": progress.total,
+        "text": step_text(progress),
+        "fraction": work_done(progress),
+        "preview": preview,
+    }
 
 
 def end_record(end: JobEnd) -> dict[str, Any]:
