@@ -20,7 +20,8 @@ done
 
 if [ -d "$editors" ] && [ "$(id -u)" = 0 ]; then
     "$editors/install-krita.sh"
-    "$editors/install-gimp3.sh"
+    "$editors/install-gimp3.sh"                  # GIMP 3.0.4 (/opt/trixie)
+    "$editors/install-gimp3.sh" --version 3.2    # GIMP 3.2.6 (/opt/sid)
     # The plugins must work with the pyzmq/msgpack they vendor, not Debian's.
     if dpkg -s python3-zmq >/dev/null 2>&1 || dpkg -s python3-msgpack >/dev/null 2>&1; then
         apt-get remove -y -qq python3-zmq python3-msgpack >/dev/null
