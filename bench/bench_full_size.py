@@ -1,0 +1,184 @@
+"""Full-size bench: the `quality` preset painting at the output's own size, and the cost of tiling. Prints Markdown.
+
+1. One job per size, each in a fresh process: seconds (in all and per scale), peak RSS (ru_maxrss), the memory plan
+   (estimated peak, tile per scale, L-BFGS memory) and the steps per scale.
+2. Seconds per evaluation (J and its gradient) at one size, untiled and by tiles: the halo's overhead.
+
+    python bench/bench_full_size.py --weights PATH [--sizes 1024,2400x1600] [--memory-limit 6G] [--steps N]
+        [--overhead-size 1024] [--save-dir DIR]
+
+`--steps N` caps every scale at N steps (to measure large sizes on a slow machine; the table says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from painterly.engine import StyleImage, load_model, stylize
+from painterly.engine.images import Picture, load_picture, resize, save_picture
+from painterly.engine.memory import parse_memory
+from painterly.engine.objective import Objective
+from painterly.engine.presets import settings_for
+
+SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
+
+
+def content_at(width: int, height: int) -> torch.Tensor:
+    """Tübingen cropped to the aspect ratio asked for, then resized to width x height."""
+    photo = load_picture(SHARED_IMAGES / "content" / "tubingen.jpg").rgb
+    photo_height, photo_width = photo.shape[1:]
+    if width / height > photo_width / photo_height:
+        keep = round(photo_width * height / width)
+        photo = photo[:, (photo_height - keep) // 2 : (photo_height + keep) // 2, :]
+    else:
+        keep = round(photo_height * width / height)
+        photo = photo[:, :, (photo_width - keep) // 2 : (photo_width + keep) // 2]
+    return resize(photo, width, height)
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'2400x1600' -> (2400, 1600); '1024' -> a 4:3 landscape of that long side."""
+    if "x" in text:
+        width, height = text.split("x")
+        return int(width), int(height)
+    return int(text), round(int(text) * 3 / 4)
+
+
+def run_job(args: argparse.Namespace) -> None:
+    """The child: one job, then one JSON line."""
+    width, height = parse_size(args.child)
+    model = load_model(
+        args.weights, "auto", memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None
+    )
+    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
+    overrides = {"size": max(width, height), "seed": 1}
+    if args.steps:
+        overrides.update(iterations=min(args.steps, 200), coarse_iterations=min(args.steps, 200))
+    per_scale: dict[int, float] = {}
+    last = [0.0]
+
+    def on_progress(report) -> None:
+        per_scale[report.scale] = per_scale.get(report.scale, 0.0) + report.elapsed_s - last[0]
+        last[0] = report.elapsed_s
+
+    result = stylize(
+        model,
+        content_at(width, height),
+        [StyleImage(style)],
+        settings_for("quality", overrides),
+        on_progress=on_progress,
+    )
+    if args.save_dir:
+        save_picture(Picture(result.image), Path(args.save_dir) / f"quality-{width}x{height}.png")
+    report = result.report
+    print(
+        json.dumps(
+            {
+                "size": f"{width}x{height}",
+                "seconds": report["seconds"],
+                "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10,
+                "memory": report["memory"],
+                "scales": report["scales"],
+                "steps_per_scale": report["steps_per_scale"],
+                "seconds_per_scale": [round(per_scale.get(i + 1, 0.0), 1) for i in range(len(report["scales"]))],
+                "device": f"{report['device']} {report['dtype']}",
+            }
+        )
+    )
+
+
+def job_table(args: argparse.Namespace) -> None:
+    capped = f", every scale capped at {args.steps} steps" if args.steps else ""
+    limit = args.memory_limit or "default (half the RAM)"
+    print(f"\n## `quality` at full size (memory limit {limit}{capped})\n")
+    print("| size | seconds | peak RSS | estimated peak | tile per scale | L-BFGS memory | scales (steps, seconds) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for size in args.sizes.split(","):
+        command = [sys.executable, __file__, "--weights", args.weights, "--child", size]
+        for flag in ("memory_limit", "steps", "save_dir"):
+            if getattr(args, flag):
+                command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode != 0:
+            print(f"| {size} | failed: {run.stderr.strip().splitlines()[-1]} | | | | | |")
+            continue
+        job = json.loads(run.stdout.strip().splitlines()[-1])
+        memory = job["memory"]
+        scales = ", ".join(
+            f"{scale} ({steps}, {seconds} s)"
+            for scale, steps, seconds in zip(
+                job["scales"], job["steps_per_scale"], job["seconds_per_scale"], strict=True
+            )
+        )
+        tiles = ", ".join(
+            "whole" if tile >= max(parse_size(scale)) else str(tile)
+            for tile, scale in zip(memory["tiles"], job["scales"], strict=True)
+        )
+        print(
+            f"| {job['size']} | {job['seconds']:.0f} s | {job['peak_mib']} MiB | {memory['estimated_peak_mib']} MiB "
+            f"| {tiles} | {memory['lbfgs_history']} | {scales} |",
+            flush=True,
+        )
+
+
+def overhead_table(args: argparse.Namespace) -> None:
+    width, height = parse_size(args.overhead_size)
+    model = load_model(args.weights, "auto")
+    settings = settings_for("quality")
+    objective = Objective.of(settings)
+    content = content_at(width, height)
+    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
+    targets = objective.targets(model, content, [StyleImage(style)], 1.0, exact=False)
+    image = content[None].to(model.compute.device)
+    print(f"\n## Seconds per evaluation (J and gradient) at {width}x{height}, median of {args.repeats}\n")
+    print("| tiles | tile side | crop pixels / image pixels | seconds | vs untiled |")
+    print("| --- | --- | --- | --- | --- |")
+    untiled = None
+    for side in (max(width, height), *(side for side in (512, 256) if side < max(width, height))):
+        tiles = objective.tiles(width, height, side)
+        objective.cost_and_gradient(model, image, targets, side)  # warm-up
+        times = []
+        for _ in range(args.repeats):
+            started = time.perf_counter()
+            objective.cost_and_gradient(model, image, targets, side)
+            times.append(time.perf_counter() - started)
+        seconds = statistics.median(times)
+        untiled = untiled or seconds
+        crop = sum((t.crop[1] - t.crop[0]) * (t.crop[3] - t.crop[2]) for t in tiles) / (width * height)
+        label = "whole image" if len(tiles) == 1 else str(side)
+        print(f"| {len(tiles)} | {label} | {crop:.2f} | {seconds:.2f} s | {seconds / untiled:.2f}x |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--weights", required=True)
+    parser.add_argument("--sizes", default="1024,2400x1600")
+    parser.add_argument("--memory-limit", help="e.g. 6G (default: the engine's)")
+    parser.add_argument("--steps", type=int, help="cap every scale at this many steps")
+    parser.add_argument("--overhead-size", default="1024", help="size of the tiled vs untiled comparison ('' skips)")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--save-dir", help="write each job's image here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_job(args)
+        return
+    print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if args.overhead_size:
+        overhead_table(args)
+    if args.sizes:
+        job_table(args)
+
+
+if __name__ == "__main__":
+    main()
