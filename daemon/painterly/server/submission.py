@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from painterly.engine.images import ImageError
 from painterly.engine.memory import JobTooLarge
 from painterly.engine.model import StyleModel
 from painterly.engine.presets import Settings, settings_for
@@ -41,6 +42,8 @@ def job_from_submit(message: Message, sender: bytes, library: StyleLibrary, mode
             plan_job(model, settings, (content.width, content.height), sum(p.width * p.height for p in held if p))
         except JobTooLarge as error:
             raise ProtocolError("too_large", str(error)) from None
+        except ImageError:
+            pass  # an output too small to paint: the worker reports it as bad_image, as before
     return Job(lane=sender, owner=sender, content=content, styles=styles, settings=settings, init_image=init_image)
 
 
