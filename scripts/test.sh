@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh machine and run the whole test suite: torch (CPU build) if missing, the project with its test
-# extras, real Krita and GIMP 3 from ../shared/editors (needs root), then ruff, the clean-install check of the wheel
-# (scripts/check_clean_install.sh) and pytest. Extra arguments go to pytest.
+# extras, real Krita (5.1, 5.2, 5.3, 6.0) and GIMP 3 from ../shared/editors (needs root), then ruff, the
+# clean-install check of the wheel (scripts/check_clean_install.sh) and pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
@@ -20,6 +20,10 @@ done
 
 if [ -d "$editors" ] && [ "$(id -u)" = 0 ]; then
     "$editors/install-krita.sh"
+    # Krita 5.2, 5.3 and 6.0 (PyQt6) in their chroots, without Debian's pyzmq: the plugin's tests run on each version.
+    for krita in 5.2 5.3 6; do
+        "$editors/install-krita.sh" --version "$krita"
+    done
     "$editors/install-gimp3.sh"                  # GIMP 3.0.4 (/opt/trixie)
     "$editors/install-gimp3.sh" --version 3.2    # GIMP 3.2.6 (/opt/sid)
     # The plugins must work with the pyzmq/msgpack they vendor, not Debian's.
