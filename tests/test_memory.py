@@ -50,7 +50,8 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
         model = load_model({str(weights_path)!r}, "cpu", memory_limit={BUDGET_MIB} << 20)
         content = sized({str(IMAGES / "content/tubingen.jpg")!r}, 512)
         style = sized({str(IMAGES / "style/starry_night.jpg")!r}, 512)
-        settings = settings_for("quality", {{"iterations": 1, "scales": [1.0], "coarsest_side": 0, "size": 512, "seed": 1}})
+        one_step = {{"iterations": 1, "scales": [1.0], "coarsest_side": 0, "size": 512, "seed": 1}}
+        settings = settings_for("quality", one_step)
         report = stylize(model, content, [StyleImage(style)], settings).report
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10
         print(json.dumps({{"peak": peak, "memory": report["memory"]}}))
