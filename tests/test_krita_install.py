@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from krita_editor import krita_prefix, krita_python, version_params
 from support import run_painterly as painterly
 
-from painterly.install.editor_locations import OFFICIAL_KRITA_PYTHON, krita_installations
+from painterly.install.editor_locations import OFFICIAL_KRITA_PYTHON, Machine, krita_installations
 from painterly.install.manifest import Manifest
 from painterly.install.vendor import platform_tags, vendor_runtime
 
@@ -128,6 +129,14 @@ def test_wheels_that_do_not_exist_fail_cleanly(profile, tmp_path):
 @pytest.mark.skipif(shutil.which("krita") is None, reason="needs Krita installed")
 def test_detects_the_python_that_debians_krita_embeds():
     assert ("Linux package", "3.11") in [(place.kind, place.python) for place in krita_installations()]
+
+
+@pytest.mark.parametrize("version", version_params())
+def test_detects_the_python_of_each_krita_version(version, tmp_path):
+    """Each Krita the editor tests run (its Debian packages, the newer ones in chroots read as the file-system root)
+    is found with the Python it embeds, which `painterly install krita` vendors pyzmq for."""
+    machine = Machine(system="Linux", home=tmp_path, env={}, root=krita_prefix(version).parent)
+    assert ("Linux package", krita_python(version)) in [(p.kind, p.python) for p in krita_installations(machine)]
 
 
 @pytest.mark.parametrize(
