@@ -128,9 +128,10 @@ def run_dialog(
     _frame(dialog, "painting", "Painting", ["strength", "quality", "preserve-colors"])
     resolution = _frame(dialog, "resolution", "Resolution", ["resolution", "size"])
     _insert(resolution, _resolution_note(config, width, height), 2)
-    custom = Gimp.ValueArray.new(1)
-    custom.append(GObject.Value(GObject.TYPE_STRING, "custom"))
-    dialog.set_sensitive_if_in("size", None, "resolution", custom, True)
+    # by hand: with set_sensitive_if_in GIMP 3.0 crashed after the dialog was gone (a handler left on the config,
+    # which outlives the dialog)
+    size = dialog.get_widget("size", GObject.TYPE_NONE)
+    _follow(config, ["resolution"], size, lambda *_: size.set_sensitive(config.get_property("resolution") == "custom"))
     dialog.fill_box("advanced-box", ["iterations", "endpoint", "start-command"])
     dialog.get_label("advanced-title", "Advanced", False, False)
     dialog.fill_expander("advanced", "advanced-title", False, "advanced-box")
