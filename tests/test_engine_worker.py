@@ -83,3 +83,4 @@ def test_the_eta_weighs_steps_by_their_pixels():
     # 9 cheap coarse steps took 10 s and did a tenth of the work: the last, large step takes 90 s more
     assert eta_seconds(report(9, 0.1)) == 90.0
     assert eta_seconds(report(5, 0.0)) == 10.0  # no work figure: by steps
+    assert eta_seconds(report(10, 0.9999999)) == 0.0  # the last step leaves nothing, whatever the rounding

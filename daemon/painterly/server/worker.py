@@ -145,6 +145,8 @@ class EngineWorker:
 def eta_seconds(progress: StepReport) -> float:
     """Seconds left, weighted by each step's pixels (the coarse steps of a coarse-to-fine job are cheap): the time
     spent per unit of work done so far, times the work left; by steps when the engine reports no work."""
+    if progress.step >= progress.total:
+        return 0.0
     if progress.work_done > 0:
         return progress.elapsed_s / progress.work_done * max(0.0, 1.0 - progress.work_done)
     return progress.elapsed_s / max(progress.step, 1) * (progress.total - progress.step)
