@@ -103,6 +103,7 @@ QUALITY = dataclasses.replace(
     coarse_iterations=200,
     coarsest_side=128,
     fewer_steps_above=512,
+    padding="reflect",  # VGG's zeros paint a frame along the edges (docs/engine.md, "Borders")
 )
 FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,), coarsest_side=0)
 PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}

@@ -107,7 +107,8 @@ class VGG19Features(nn.Module):
             if padding == "zeros":
                 x = F.relu(conv(x))
             else:
-                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode=padding), conv.weight, conv.bias))
+                mode = "replicate" if padding == "reflect" and min(x.shape[2:]) < 2 else padding  # reflecting needs 2
+                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), conv.weight, conv.bias))
             if name in wanted:
                 found[name] = x
                 if len(found) == len(wanted):
