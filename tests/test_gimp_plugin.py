@@ -163,6 +163,7 @@ NON_INTERACTIVE_GROUPS = {
     "killing_the_plugin_like_gimps_cancel_cancels_the_daemon_job": [
         "cancel_plugin_killed",
         "cancel_daemon_job_stopped",
+        "cancel_leaves_undo_working",
     ],
     "a_daemon_dying_mid_job_is_reported_as_stopped_during_the_job_and_nothing_is_added": [
         "died_says_it_stopped_during_the_job",

@@ -237,6 +237,7 @@ def check_cancel_by_killing_plugin(style):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and client.hello()["queue_length"] == 0:
             time.sleep(0.2)
+        time.sleep(2.5)  # the first preview is shown
         seen["pids"] = plugin_pids()
         for pid in seen["pids"]:
             os.kill(pid, signal.SIGKILL)
@@ -253,6 +254,8 @@ def check_cancel_by_killing_plugin(style):
         time.sleep(0.2)
     waited = time.monotonic() - seen.get("killed_at", 0)
     check("cancel_daemon_job_stopped", client.hello()["queue_length"] == 0, f"daemon idle {waited:.1f} s after")
+    # GIMP does not thaw an undo a killed plug-in left frozen: the preview only freezes it while changing its layer
+    check("cancel_leaves_undo_working", image.undo_is_enabled(), [layer.get_name() for layer in image.get_layers()])
     client.close()
     image.delete()
 

@@ -9,13 +9,22 @@ from painterly_gimp.source import SourceRegion
 from painterly_wire import Pixels
 
 
-def new_layer_above(image: Gimp.Image, source: Gimp.Layer, name: str, width: int, height: int) -> Gimp.Layer:
-    """A new layer with alpha, of the image's colour mode, inserted directly above `source` (in its group)."""
+def new_layer(image: Gimp.Image, name: str, width: int, height: int) -> Gimp.Layer:
+    """A new layer with alpha, of the image's colour mode, not yet in the image."""
     gray = image.get_base_type() == Gimp.ImageBaseType.GRAY
     layer_type = Gimp.ImageType.GRAYA_IMAGE if gray else Gimp.ImageType.RGBA_IMAGE
-    layer = Gimp.Layer.new(image, name, width, height, layer_type, 100.0, Gimp.LayerMode.NORMAL)
+    return Gimp.Layer.new(image, name, width, height, layer_type, 100.0, Gimp.LayerMode.NORMAL)
+
+
+def insert_above(image: Gimp.Image, layer: Gimp.Layer, source: Gimp.Layer) -> None:
+    """Put `layer` into the image directly above `source` (in its group)."""
     image.insert_layer(layer, source.get_parent(), image.get_item_position(source))
-    return layer
+
+
+def move_over_region(layer: Gimp.Layer, region: SourceRegion) -> None:
+    """Place the layer over the region (its offsets in the image)."""
+    _, source_x, source_y = region.drawable.get_offsets()
+    layer.set_offsets(source_x + region.x, source_y + region.y)
 
 
 def paint_over_region(layer: Gimp.Layer, region: SourceRegion, pixels: Pixels) -> None:
@@ -26,15 +35,15 @@ def paint_over_region(layer: Gimp.Layer, region: SourceRegion, pixels: Pixels) -
     buffer.flush()
     if (pixels.width, pixels.height) != (region.width, region.height):
         layer.scale(region.width, region.height, True)
-    _, source_x, source_y = region.drawable.get_offsets()
-    layer.set_offsets(source_x + region.x, source_y + region.y)
+    move_over_region(layer, region)
 
 
 def add_result_layer(image: Gimp.Image, region: SourceRegion, result: Pixels, name: str) -> Gimp.Layer:
     """Add `result` as a new layer above the source, scaled to the region, masked by the selection if any."""
     image.undo_group_start()
     try:
-        layer = new_layer_above(image, region.drawable, name, result.width, result.height)
+        layer = new_layer(image, name, result.width, result.height)
+        insert_above(image, layer, region.drawable)
         paint_over_region(layer, region, result)
         if region.has_selection:
             layer.add_mask(layer.create_mask(Gimp.AddMaskType.SELECTION))
