@@ -28,7 +28,6 @@ from krita_editor import (
     installed,
     krita_prefix,
     krita_python,
-    needs_krita,
     run_in_krita,
     version_params,
 )
@@ -190,16 +189,18 @@ SMOKE_GROUPS = (
     "dialog_shows_its_widgets_and_library_and_its_settings_are_remembered",
     "result_is_a_new_active_layer_above_the_untouched_source",
 )
-CASES = [
-    pytest.param(version, group, id=f"krita{version}-{group}", marks=needs_krita(version))
-    for version in KRITA_VERSIONS
-    for group in GROUPS
-    if version in OLDEST_AND_NEWEST or group in SMOKE_GROUPS
-]
+BETWEEN = [version for version in KRITA_VERSIONS if version not in OLDEST_AND_NEWEST]
 
 
-@pytest.mark.parametrize(("krita_checks", "group"), CASES, indirect=["krita_checks"])
+@pytest.mark.parametrize("krita_checks", version_params(OLDEST_AND_NEWEST), indirect=True)
+@pytest.mark.parametrize("group", GROUPS)
 def test_in_krita(krita_checks, group):
+    assert_checks(krita_checks, GROUPS[group])
+
+
+@pytest.mark.parametrize("krita_checks", version_params(BETWEEN), indirect=True)
+@pytest.mark.parametrize("group", SMOKE_GROUPS)
+def test_smoke_in_krita(krita_checks, group):
     assert_checks(krita_checks, GROUPS[group])
 
 
