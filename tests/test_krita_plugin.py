@@ -17,7 +17,9 @@ import os
 import shlex
 import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy
@@ -81,31 +83,67 @@ def style_file(tmp_path_factory) -> Path:
     return style
 
 
+@contextmanager
+def start_command_for(version: str, work: Path, endpoint: str) -> Iterator[str]:
+    """The daemon start command the plugin runs for `endpoint`, and afterwards whatever it started is stopped.
+
+    Krita 5.1 runs on the host: its command is the real `painterly serve`. The newer Kritas run in chroots, which
+    cannot run this machine's Python: their command asks the test (through the shared /tmp) for a real daemon on the
+    endpoint and stays up as that daemon's stand-in, so the plugin still runs a command, waits for the daemon to
+    answer and runs the job on it."""
+    pid_file = work / "started-daemon.pid"
+    requested = work / "daemon-requested"
+    if version == "5.1":
+        serve = painterly_command("serve", "--device", "cpu", "--weights", str(WEIGHTS))
+        command = ["sh", "-c", f'echo $$ > {pid_file}; exec "$0" "$@"', *serve]
+    else:
+        command = ["sh", "-c", f"echo $$ > {pid_file}; touch {requested}; exec sleep 900"]
+    started: list[DaemonProcess] = []
+    stop = threading.Event()
+
+    def serve_when_asked() -> None:
+        while not stop.wait(0.2):
+            if requested.exists():
+                started.append(DaemonProcess(endpoint=endpoint))
+                return
+
+    watcher = threading.Thread(target=serve_when_asked, daemon=True)
+    watcher.start()
+    try:
+        yield shlex.join(command)
+    finally:
+        stop.set()
+        watcher.join()
+        for daemon in started:
+            daemon.stop()
+        if pid_file.exists():
+            with suppress(ProcessLookupError):  # a daemon stopped by the check itself is gone already
+                os.kill(int(pid_file.read_text()), signal.SIGTERM)
+
+
 @pytest.fixture(scope="module")
 def krita_checks(request, plugin_for, style_file, tmp_path_factory) -> dict:
     """Run krita_style_transfer_check.py once inside one Krita version against a real daemon; what it reported."""
     version = request.param
     work = tmp_path_factory.mktemp(f"krita{version}-run")
-    pid_file = work / "started-daemon.pid"
-    serve = painterly_command("serve", "--device", "cpu", "--weights", str(WEIGHTS))
-    start_command = shlex.join(["sh", "-c", f'echo $$ > {pid_file}; exec "$0" "$@"', *serve])
+    start_endpoint = f"tcp://127.0.0.1:{free_port()}"
     daemon = DaemonProcess("--preview-every", "0.3")
     try:
-        daemon.wait_ready()
-        config = {
-            "endpoint": daemon.endpoint,
-            "dead_endpoint": f"tcp://127.0.0.1:{free_port()}",
-            "start_endpoint": f"tcp://127.0.0.1:{free_port()}",
-            "start_command": start_command,
-            "style": str(style_file),
-            "daemon_pid": daemon.process.pid,
-            "smoke": version not in OLDEST_AND_NEWEST,
-        }
-        return run_in_krita(version, plugin_for(version), CHECKS / "krita_style_transfer_check.py", json.dumps(config))
+        with start_command_for(version, work, start_endpoint) as start_command:
+            daemon.wait_ready()
+            config = {
+                "endpoint": daemon.endpoint,
+                "dead_endpoint": f"tcp://127.0.0.1:{free_port()}",
+                "start_endpoint": start_endpoint,
+                "start_command": start_command,
+                "style": str(style_file),
+                "daemon_pid": daemon.process.pid,
+                "smoke": version not in OLDEST_AND_NEWEST,
+            }
+            script = CHECKS / "krita_style_transfer_check.py"
+            return run_in_krita(version, plugin_for(version), script, json.dumps(config))
     finally:
         daemon.stop()
-        if pid_file.exists():
-            os.kill(int(pid_file.read_text()), signal.SIGTERM)
 
 
 GROUPS = {

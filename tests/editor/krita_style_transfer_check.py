@@ -203,8 +203,8 @@ def fill_dialog(state):
     resolution.setCurrentIndex(resolution.findData("custom"))
     widgets["size"].setValue(40)
     info["resolution_notes"].append(note.text())
-    checks["dialog_says_a_smaller_painting_is_scaled_up"] = (
-        "Painted at 40 px" in note.text() and "scaled up" in note.text()
+    checks["dialog_says_a_smaller_painting_is_scaled_up"] = (  # 43 px: the short side keeps 32 px
+        "Painted at 43 px" in note.text() and "scaled up 1.1x to the layer's 48x36" in note.text()
     )
     widgets["iterations"].setValue(2)
     widgets["daemon_command"].setText("")
