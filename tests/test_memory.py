@@ -20,7 +20,7 @@ from painterly.server.submission import job_from_submit
 from painterly_wire import Pixels, ProtocolError
 from painterly_wire.messages import Message, describe_pixels
 
-BUDGET_MIB = 900  # a 512x341 quality job untiled: estimated 1157 MiB, measured 970 MiB peak RSS
+BUDGET_MIB = 1100  # a 512x384 quality job (reflect padding) untiled: estimated 1375 MiB, measured 1096 MiB
 
 
 def test_memory_sizes_are_read_in_binary_units():
@@ -59,7 +59,7 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
     measured = json.loads(run.stdout.strip().splitlines()[-1])
-    assert measured["memory"]["tiles"][-1] < 512  # the untiled job would not fit
+    assert measured["memory"]["tiles"][-1] < 512  # its untiled estimate is over the budget: the plan tiles
     assert measured["memory"]["estimated_peak_mib"] <= BUDGET_MIB
     assert measured["peak"] < BUDGET_MIB * MiB, measured
 
@@ -73,7 +73,7 @@ def test_a_job_too_large_for_its_budget_is_refused_before_it_starts(model, test_
         stylize(small, content, [StyleImage(style)], settings, on_progress=steps.append)
     assert steps == []
     message = str(refused.value)
-    assert "4096x3072" in message and "GiB" in message and "0.7 GiB" in message and "--memory-limit" in message
+    assert "4096x3072 job needs about" in message and "may use 700 MiB" in message and "--memory-limit" in message
     assert plan_job(small, settings_for("quality", {"size": 128}), (64, 48)).tiles[-1] == 128
 
 

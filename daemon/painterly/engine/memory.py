@@ -129,10 +129,15 @@ def plan_memory(shape: JobShape, sizes: Sequence[tuple[int, int]], limit: int) -
     width, height = sizes[-1]
     needed = shape.scale_bytes(width, height, TILE_SIDES[-1], histories[-1])
     raise JobTooLarge(
-        f"a {width}x{height} job needs about {needed / GiB:.1f} GiB even in tiles of {TILE_SIDES[-1]} px, and this "
-        f"engine may use {limit / GiB:.1f} GiB (its memory limit): choose a smaller size, or give the engine more "
+        f"a {width}x{height} job needs about {_shown(needed)} even in tiles of {TILE_SIDES[-1]} px, and this "
+        f"engine may use {_shown(limit)} (its memory limit): choose a smaller size, or give the engine more "
         "memory (--memory-limit)"
     )
+
+
+def _shown(size: int) -> str:
+    """Bytes for a message: MiB below 10 GiB (so close figures stay apart), GiB above."""
+    return f"{size // MiB} MiB" if size < 10 * GiB else f"{size / GiB:.1f} GiB"
 
 
 def _largest_tiles(shape: JobShape, sizes: Sequence[tuple[int, int]], limit: int, history: int) -> MemoryPlan | None:
