@@ -22,7 +22,7 @@ from support import EDITORS, IMAGES, REPO, DaemonProcess
 
 CHECK_SCRIPT = REPO / "tests" / "editor" / "gimp_style_transfer_check.py"
 DIALOG_SCRIPT = REPO / "tests" / "editor" / "gimp_dialog_check.py"
-GIMP_RUN_TIMEOUT_S = 300
+GIMP_RUN_TIMEOUT_S = 600  # the console run paints a 2048-px layer: ~100-200 s on a busy 2-core machine
 
 pytestmark = [
     pytest.mark.editor,
@@ -67,7 +67,14 @@ def daemon():
 
 def run_in_gimp(gimp: GimpVersion, script: Path, *arguments: str, plugin: Path, gui: bool = False) -> dict[str, list]:
     """Run a check script inside this GIMP with the installed plug-in; its checks by name."""
-    command = [str(EDITORS / "run-in-gimp3.sh"), "--version", gimp.version, "--fresh-profile", "--timeout", "280"]
+    command = [
+        str(EDITORS / "run-in-gimp3.sh"),
+        "--version",
+        gimp.version,
+        "--fresh-profile",
+        "--timeout",
+        str(GIMP_RUN_TIMEOUT_S - 30),
+    ]
     command += ["--plugin", str(plugin), *(["--gui"] if gui else []), str(script), *arguments]
     done = subprocess.run(command, capture_output=True, text=True, timeout=GIMP_RUN_TIMEOUT_S)
     results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
