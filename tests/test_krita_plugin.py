@@ -322,7 +322,7 @@ def large_photo() -> Image.Image:
 LARGE_VERSION = [version for version in reversed(OLDEST_AND_NEWEST) if installed(version)][:1] or ["6"]
 
 
-@pytest.mark.timeout(2400)
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("version", version_params(LARGE_VERSION))
 def test_a_large_layer_is_painted_at_its_own_size_with_the_detail_of_a_full_size_painting(
     version, plugin_for, style_file, tmp_path
@@ -335,7 +335,7 @@ def test_a_large_layer_is_painted_at_its_own_size_with_the_detail_of_a_full_size
         config = {"endpoint": daemon.endpoint, "style": str(style_file), "content": str(content),
                   "folder": str(tmp_path)}  # fmt: skip
         result = run_in_krita(version, plugin_for(version), CHECKS / "krita_full_size_check.py", json.dumps(config),
-                              timeout_s=2000)  # fmt: skip
+                              timeout_s=900)  # fmt: skip
     finally:
         daemon.stop()
     assert_checks(result, ["no_message", "results_cover_the_layer"])

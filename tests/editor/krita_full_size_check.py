@@ -31,13 +31,16 @@ def progress_label():
     return None
 
 
-def painted(doc, settings, name):
-    """Run Repeat Last Style Transfer with `settings`; write the result layer's bytes to folder/name.bgra and
-    remove the layer; its bounds."""
+def painted(doc, source, settings, name, messages):
+    """Run Repeat Last Style Transfer on `source` with `settings`; write the result layer's bytes to
+    folder/name.bgra and remove the layer (the source is active again); its bounds."""
+    yield kh.until(lambda: doc.setActiveNode(source) or doc.activeNode().name() == source.name(), timeout=30)
     k.writeSetting("painterly", "last_settings", json.dumps(settings))
     k.action(REPEAT).trigger()
 
     def done():
+        if messages:
+            raise RuntimeError(f"a message instead of the result: {messages}")
         label = progress_label()
         if label and label not in info["progress_labels"]:
             info["progress_labels"].append(label)
@@ -48,6 +51,7 @@ def painted(doc, settings, name):
     with open(os.path.join(config["folder"], f"{name}.bgra"), "wb") as out:
         out.write(bytes(layer.pixelData(0, 0, doc.width(), doc.height())))
     layer.remove()
+    doc.setModified(False)  # the test's own removal: nothing for Krita to autosave beside the photo
     yield 500
     return [bounds.width(), bounds.height()]
 
@@ -58,6 +62,7 @@ def steps():
     kh.show_document(doc)
     yield 500
     info["layer_size"] = [doc.width(), doc.height()]
+    source = doc.rootNode().childNodes()[0]
     base = {
         "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
         "preset": "fast",
@@ -65,8 +70,8 @@ def steps():
         "endpoint": config["endpoint"],
         "daemon_command": "",
     }
-    info["full_size"] = yield from painted(doc, base, "full")
-    info["preview_size"] = yield from painted(doc, {**base, "resolution": "preview"}, "preview")
+    info["full_size"] = yield from painted(doc, source, base, "full", messages)
+    info["preview_size"] = yield from painted(doc, source, {**base, "resolution": "preview"}, "preview", messages)
     info["messages"] = messages[:]
     checks["no_message"] = not messages
     checks["results_cover_the_layer"] = info["full_size"] == info["preview_size"] == info["layer_size"]
