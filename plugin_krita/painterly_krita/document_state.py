@@ -18,7 +18,8 @@ from collections.abc import Callable
 
 from painterly_krita.qt import QtCore
 
-SETTLE_MS = 500  # Krita's mark for an added or removed layer has come within one or two event-loop passes
+SETTLE_MS = 2000  # Krita's mark for an added or removed layer comes within a few event-loop passes (later on a busy
+# machine, so the window is wide)
 POLL_MS = 20
 
 
@@ -41,6 +42,7 @@ class DocumentState:
         """The preview layer was added or removed: clear the modified mark that follows, when there was none."""
         if self.was_modified:
             return
+        self.document.waitForDone()  # the layer change done, its mark is on its way to the event loop
         self._settle_until = time.monotonic() + SETTLE_MS / 1000
         self._clear_mark()
         self._timer.start()
