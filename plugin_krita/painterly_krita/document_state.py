@@ -4,11 +4,11 @@ by a job that added nothing.
 Krita marks a document modified when a layer is added or removed (each is an undo step), at once or on one of its
 next event-loop passes, and autosaves a modified document. So while a job runs its autosave is off (Krita 5.3 and
 later: Document.setAutosave), and in a document that was unmodified when the job started, the marks that follow the
-preview layer's arrival and removal are cleared as they come, for SETTLE_MS after each. A result layer marks the
-document modified as any edit does. What remains is said in docs/user-guide-krita.md: Krita 5.1/5.2 may autosave a
-document that had unsaved changes before the job with the preview in it; an edit of the artist's own within
-SETTLE_MS of the preview appearing or going loses its mark (the next edit sets it again); the undo history keeps the
-preview's two steps (adding and removing its layer).
+preview layer's arrival and removal are cleared: the first that comes within SETTLE_MS after each. A result layer
+marks the document modified as any edit does. What remains (docs/user-guide-krita.md): Krita 5.1/5.2 may autosave a
+document that had unsaved changes before the job with the preview in it; an edit of the artist's own that comes
+before the layer change's mark, within SETTLE_MS, has its mark cleared with it (the next edit sets it again); the
+undo history keeps the preview's two steps (adding and removing its layer).
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ class DocumentState:
             self.document.setAutosave(True)
 
     def _clear_mark(self) -> None:
+        """Clear the first mark that comes within the window (the layer change's one mark), then stop: a later
+        mark is the artist's own edit and stays."""
         if not self.is_open() or time.monotonic() > self._settle_until:
             self._timer.stop()
         elif self.document.modified():
             self.document.setModified(False)
+            self._timer.stop()
