@@ -70,5 +70,9 @@ def run_in_krita(version: str, pykrita: Path, script: Path, *arguments: str, tim
         env={**os.environ, "PATH": os.pathsep.join(path)},
     )
     results = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    assert results, f"no RESULT from Krita {version} (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    steps = [line for line in (done.stdout + done.stderr).splitlines() if line.startswith("STEP ")]
+    assert results, (
+        f"no RESULT from Krita {version} (exit {done.returncode}); steps begun (name, seconds): {steps}\n"
+        f"{done.stdout}\n{done.stderr}"
+    )
     return {**results[-1], "log": (done.stdout + done.stderr)[-6000:]}

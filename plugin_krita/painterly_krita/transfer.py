@@ -48,7 +48,9 @@ class StyleTransferRun(QtCore.QObject):
         self.content = read_pixels(self.node, self.region)
         self.alpha = source_alpha(self.content)
         self.styles = style_specs(self.settings.styles)
-        self.state = DocumentState(self.document, self._document_open)
+        self.state = DocumentState(
+            self.document, self._document_open, (window.qwindow() for window in Krita.instance().windows())
+        )
         self.preview = PreviewLayer(self.document, self.node, self.region, self.alpha, self.layer_name, self.state)
         self.progress = JobProgress(self.window)
         self.progress.canceled.connect(self.cancel)

@@ -1,6 +1,8 @@
-"""Shared ending of the in-Krita check scripts: named checks, extra facts, one RESULT line."""
+"""Shared by the in-Krita check scripts: a STEP line as each step starts, and the ending: named checks, extra facts,
+one RESULT line."""
 
 import json
+import time
 
 
 def run_and_report(steps, checks, info):
@@ -12,3 +14,8 @@ def run_and_report(steps, checks, info):
         info["checks"] = checks
         print("RESULT " + json.dumps(info))
     return 0 if checks and all(checks.values()) else 1
+
+
+def report_step(name):
+    """Print "STEP <name> <seconds>" when a numbered step starts: a check that runs out of time says where it was."""
+    print(f"STEP {name} {time.monotonic():.1f}", flush=True)

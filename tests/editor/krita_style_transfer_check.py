@@ -17,7 +17,7 @@ import time
 
 import krita_headless as kh
 from krita import Krita, Selection
-from krita_check_report import run_and_report
+from krita_check_report import report_step, run_and_report
 from krita_qt import QtCore, QtWidgets
 
 Qt, QTimer = QtCore.Qt, QtCore.QTimer
@@ -222,6 +222,7 @@ def steps():
         "/painterly_krita/vendor/" in module.__file__ for module in (zmq, msgpack)
     )
 
+    report_step("1")
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
     doc, source = new_document("dialog", 48, 36, "U8", gradient_u8)
     before = pixels(source)
@@ -260,6 +261,7 @@ def steps():
     global messages
     messages = kh.auto_dismiss_dialogs()
 
+    report_step("2")
     # 2. Transparent regions: the result's alpha is the source's alpha, exactly.
     doc, source = new_document(
         "alpha", 40, 32, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
@@ -274,6 +276,7 @@ def steps():
     checks["alpha_preserved"] = pixels(layer)[3::4] == before[3::4]
     checks["alpha_source_unchanged"] = pixels(source) == before
 
+    report_step("3")
     # 3. A selection: only its bounds are painted, and its hole stays empty.
     doc, source = new_document("selection", 64, 56, "U8", gradient_u8)
     selection = Selection()
@@ -294,6 +297,7 @@ def steps():
     checks["selection_outside_empty"] = set(outside) == {0}
     checks["selection_source_unchanged"] = pixels(source) == before
 
+    report_step("4")
     # 4. A 16-bit document, styled after another open image as a whole: a 16-bit layer, opaque and not flat.
     doc, source = new_document("deep", 40, 32, "U16", lambda x, y: struct.pack("<4H", x * 1600, y * 2000, 30000, 65535))
     before = pixels(source)
@@ -305,6 +309,7 @@ def steps():
     checks["u16_not_flat"] = len(set(values[0::4])) > 10
     checks["u16_source_unchanged"] = pixels(source) == before
 
+    report_step("4b")
     # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
     doc, source = new_document("cmyk", 40, 32, "U8", lambda x, y: bytes((x * 6, y * 7, 40, 0, 255)), "CMYKA")
     before = pixels(source)
@@ -314,6 +319,7 @@ def steps():
     checks["cmyk_opaque_and_not_flat"] = set(cmyk[4::5]) == {255} and len(set(cmyk[0::5])) > 5
     checks["cmyk_source_unchanged"] = pixels(source) == before
 
+    report_step("4c")
     # 4c. A 32-bit float grayscale document: converted both ways as well.
     doc, source = new_document("grayf32", 40, 32, "F32", lambda x, y: struct.pack("<2f", (x + y) / 72, 1.0), "GRAYA")
     before = pixels(source)
@@ -324,6 +330,7 @@ def steps():
     checks["gray_f32_values_in_range"] = all(0.0 <= value <= 1.0 for value in gray[0::2])
     checks["gray_f32_source_unchanged"] = pixels(source) == before
 
+    report_step("5")
     # 5. Cancel mid-job: the preview goes, nothing is added. Meanwhile Krita's event loop keeps running.
     doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
     ticks = []
@@ -346,6 +353,7 @@ def steps():
     yield 300
     checks["cancel_leaves_only_source"] = layer_names(doc) == ["source"]
 
+    report_step("6")
     # 6. No daemon at the endpoint: one clear message, nothing added.
     doc, source = new_document("nodaemon", 40, 32, "U8", gradient_u8)
     repeat_with(settings(endpoint=config["dead_endpoint"]))
@@ -354,6 +362,7 @@ def steps():
     checks["no_daemon_message"] = any("No Painterly daemon answers" in m for m in messages)
     checks["no_daemon_nothing_added"] = layer_names(doc) == ["source"]
 
+    report_step("6a")
     # 6a. A group layer is active: a message saying what to select, no job.
     messages.clear()
     doc, source = new_document("group", 24, 20, "U8", gradient_u8)
@@ -366,6 +375,7 @@ def steps():
     checks["group_layer_message"] = any("Select a paint layer" in m for m in messages)
     checks["group_layer_nothing_added"] = layer_names(doc) == ["source", "a group"]
 
+    report_step("6c")
     # 6c. The image is closed mid-job: the job is cancelled quietly, nothing breaks.
     messages.clear()
     doc, source = new_document("closing", 48, 36, "U8", gradient_u8)
@@ -376,6 +386,7 @@ def steps():
     yield kh.until(idle, timeout=15)
     checks["closing_image_mid_job_ends_quietly"] = not messages
 
+    report_step("6d")
     # 6d. The source layer is deleted mid-job: a clear message (no AttributeError), the preview goes.
     messages.clear()
     doc, source = new_document("deleting", 48, 36, "U8", gradient_u8)
@@ -387,12 +398,14 @@ def steps():
     checks["source_deleted_message"] = any("was deleted" in m for m in messages)
     checks["source_deleted_preview_removed"] = layer_names(doc) == []
 
+    report_step("6b")
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
     doc, source = new_document("starts", 40, 32, "U8", gradient_u8)
     started = yield from stylize_again(doc, endpoint=config["start_endpoint"], daemon_command=config["start_command"])
     checks["daemon_started_by_plugin"] = started is not None and layer_names(doc) == ["source", "Style: tiny style"]
 
+    report_step("7")
     # 7. The daemon dies mid-job: a message, not a hang; the preview goes.
     messages.clear()
     doc, source = new_document("dies", 48, 36, "U8", gradient_u8)
@@ -404,6 +417,7 @@ def steps():
     checks["daemon_died_message"] = any("stopped answering" in m for m in messages)
     checks["daemon_died_nothing_added"] = layer_names(doc) == ["source"]
 
+    report_step("8")
     # 8. The start command's daemon exits at once: said at once, with what it printed.
     messages.clear()
     exits = "sh -c 'echo painterly: no VGG-19 weights found >&2; exit 1'"

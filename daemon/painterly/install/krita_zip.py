@@ -134,4 +134,3 @@ def _build_list(text: str) -> list[KritaPython]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"unknown build {', '.join(unknown) or text!r}; known: {', '.join(BUILDS)}")
     return [BUILDS[name] for name in names]
-
