@@ -128,6 +128,7 @@ def assert_checks(checks: dict[str, list], *names: str) -> None:
 # What the artist is promised, each proven by a group of the in-GIMP checks (see the check scripts).
 NON_INTERACTIVE_GROUPS = {
     "registered_under_filters_artistic_with_its_arguments": ["registered", "menu_path", "menu_label", "arguments"],
+    "the_start_command_offered_is_the_one_install_recorded": ["start_command_is_the_one_install_recorded"],
     "the_vendored_pyzmq_is_what_the_plugin_uses": ["no_system_pyzmq", "vendored_pyzmq", "rgb_success"],
     "stylized_layer_lands_above_the_source_which_stays_byte_identical": [
         "rgb_success",

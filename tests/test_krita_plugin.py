@@ -143,7 +143,8 @@ def krita_checks(request, plugin_for, style_file, tmp_path_factory) -> dict:
             script = CHECKS / "krita_style_transfer_check.py"
             # Each step waits with its own limit; the whole run's limit is only a backstop (a loaded CI machine
             # took over 240 s for Krita 5.1's steps).
-            return run_in_krita(version, plugin_for(version), script, json.dumps(config), timeout_s=600)
+            result = run_in_krita(version, plugin_for(version), script, json.dumps(config), timeout_s=600)
+            return {**result, "pykrita": plugin_for(version)}
     finally:
         daemon.stop()
 
@@ -236,6 +237,13 @@ BETWEEN = [version for version in KRITA_VERSIONS if version not in OLDEST_AND_NE
 @pytest.mark.parametrize("group", GROUPS)
 def test_in_krita(krita_checks, group):
     assert_checks(krita_checks, GROUPS[group])
+
+
+@pytest.mark.parametrize("krita_checks", version_params(), indirect=True)
+def test_the_dialog_offers_the_start_command_install_recorded(krita_checks):
+    record = krita_checks["pykrita"] / "painterly_krita" / "painterly-start.json"
+    recorded = json.loads(record.read_text())["start_command"]
+    assert "painterly" in recorded and krita_checks["dialog_start_command"] == recorded
 
 
 @pytest.mark.parametrize("krita_checks", version_params(BETWEEN), indirect=True)

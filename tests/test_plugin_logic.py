@@ -23,7 +23,7 @@ from painterly_gimp.runner import end_record, progress_record  # noqa: E402
 from painterly_krita.pixel_layout import source_alpha, swap_red_blue  # noqa: E402
 from painterly_krita.progress_text import BAR_STEPS, bar_value  # noqa: E402
 from painterly_krita.settings import StyleChoice as KritaStyle  # noqa: E402
-from painterly_krita.settings import TransferSettings  # noqa: E402
+from painterly_krita.settings import TransferSettings, first_run_settings  # noqa: E402
 from painterly_krita.window_place import MARGIN, corner_position  # noqa: E402
 
 from painterly_wire import DaemonUnavailable, JobFailed, Pixels, Progress, Result  # noqa: E402
@@ -35,6 +35,7 @@ from painterly_wire.editor_choices import (  # noqa: E402
     DEFAULT_STRENGTH,
 )
 from painterly_wire.errors import JobCancelled  # noqa: E402
+from painterly_wire.install_record import write_start_record  # noqa: E402
 from painterly_wire.job_follower import JobEnd  # noqa: E402
 from painterly_wire.params import job_params  # noqa: E402
 
@@ -79,6 +80,13 @@ def test_missing_settings_take_the_shared_defaults():
     assert (settings.preset, settings.size, settings.strength) == (DEFAULT_PRESET, DEFAULT_SIZE, DEFAULT_STRENGTH)
     assert settings.resolution == DEFAULT_RESOLUTION == "layer"
     assert settings.daemon_command == DEFAULT_START_COMMAND
+
+
+def test_before_any_settings_are_saved_krita_offers_the_recorded_start_command(tmp_path):
+    assert first_run_settings(tmp_path).daemon_command == DEFAULT_START_COMMAND  # a zip or a checkout: no record
+    write_start_record(tmp_path, ["/home/artist/venv/bin/painterly", "serve"])
+    assert first_run_settings(tmp_path).daemon_command == "/home/artist/venv/bin/painterly serve"
+    assert first_run_settings(tmp_path).preset == DEFAULT_PRESET
 
 
 @pytest.mark.parametrize(

@@ -4,13 +4,14 @@ by a job that added nothing.
 Krita marks a document modified when a layer is added or removed (each is an undo step), at once or on one of its
 next event-loop passes, and autosaves a modified document. So while a job runs its autosave is off (Krita 5.3 and
 later: Document.setAutosave), and in a document that was unmodified when the job started, the first mark that comes
-within SETTLE_MS after the preview layer's arrival and removal is cleared, with any that follow it before the
-event loop's next timer pass (a layer change sets two). Krita retitles its main window inside the call that sets a
-mark, so the mark is cleared there, before Krita's autosave timer can see it (a 20 ms poll lost that race on Krita
-5.1 when the autosave came due in the same pass); the poll stays for a document whose view is not the active one.
-A result layer marks the document modified as any edit does. What remains (docs/user-guide-krita.md): Krita 5.1/5.2
-may autosave a document that had unsaved changes before the job with the preview in it, and a document not in the
-active view when its mark meets the autosave; an edit of the artist's own that comes before the layer change's
+within SETTLE_MS after the preview layer's arrival or removal is cleared, with any that follow it before the event
+loop's next timer pass (adding a layer sets two). Krita retitles its main window inside the call that sets a mark,
+so the mark is cleared there, before Krita's autosave timer can see it (a 20 ms poll lost that race on Krita 5.1
+when the autosave came due in the same pass); the poll stays for a document whose view is not the active one. A
+result layer marks the document modified as any edit does. What remains (docs/user-guide-krita.md): Krita 5.1/5.2
+may autosave a document that had unsaved changes before the job with the preview in it, a document not in the
+active view when its mark meets the autosave, and, on a heavily loaded machine, rarely one whose mark came before
+the watch began (seen once in about fifteen runs); an edit of the artist's own that comes before the layer change's
 mark, within SETTLE_MS, has its mark cleared with it (the next edit sets it again); the undo history keeps the
 preview's two steps (adding and removing its layer).
 """
@@ -46,7 +47,9 @@ class DocumentState:
         self._timer.timeout.connect(self._clear_mark)
 
     def preview_changed(self) -> None:
-        """The preview layer was added or removed: clear the modified mark that follows, when there was none."""
+        """The preview layer was added or removed: clear the modified mark that follows, when there was none. The
+        watch starts after the change: clearing a mark while Krita is still adding or removing the layer re-enters
+        Krita (one Krita 6 run crashed when it did)."""
         if self.was_modified:
             return
         self.document.waitForDone()  # the layer change done, its mark is on its way to the event loop

@@ -9,7 +9,7 @@ from painterly_krita.layer_pixels import painted_rect
 from painterly_krita.menu import add_actions
 from painterly_krita.qt import QtWidgets
 from painterly_krita.remembered_settings import load_settings, save_settings
-from painterly_krita.settings import TransferSettings
+from painterly_krita.settings import TransferSettings, first_run_settings
 from painterly_krita.transfer import TITLE, StyleTransferRun
 from painterly_wire.artist_error import ArtistError
 
@@ -36,7 +36,7 @@ class PainterlyExtension(Extension):
         except ArtistError as error:
             _tell(str(error))
             return
-        dialog = StyleTransferDialog(load_settings() or TransferSettings(), (width, height), _main_window())
+        dialog = StyleTransferDialog(load_settings() or first_run_settings(), (width, height), _main_window())
         if not dialog.exec():  # 0: rejected (an int in PyQt5 and PyQt6 alike)
             return
         settings = dialog.settings()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from painterly_wire import DEFAULT_ENDPOINT
@@ -19,8 +20,10 @@ from painterly_wire.editor_choices import (
     painted_side,
     result_layer_name,
 )
+from painterly_wire.install_record import default_start_command
 from painterly_wire.params import job_params
 
+PLUGIN_FOLDER = Path(__file__).resolve().parent  # pykrita/painterly_krita: `painterly install` records beside it
 STYLE_KINDS = ("file", "document", "layer", "library")
 LAYER_SEPARATOR = "|"  # a `layer` style's ref: "document name|layer name"
 
@@ -97,3 +100,9 @@ class TransferSettings:
         ):
             raise ValueError("unknown preset, resolution or style kind")
         return settings
+
+
+def first_run_settings(plugin_folder: Path = PLUGIN_FOLDER) -> TransferSettings:
+    """The settings the dialog starts from before any were saved: the defaults, with the start command
+    `painterly install` recorded in `plugin_folder`."""
+    return TransferSettings(daemon_command=default_start_command(plugin_folder))

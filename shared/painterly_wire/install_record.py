@@ -2,8 +2,8 @@
 
 The editor's PATH seldom has the `painterly` program (it lives in a virtual environment, or in a user's scripts
 folder), so the installer writes the absolute command of the `painterly` that ran it into the plugin's folder,
-and the plugin offers that as its default start command. A plugin without a record (a Krita zip, a checkout)
-gets None and keeps its own default.
+and the plugin offers that as its default start command. A plugin without a record (a Krita zip, a checkout, a
+Flatpak editor) offers DEFAULT_START_COMMAND. Settings the artist saved win over both.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from painterly_wire.daemon_start import DEFAULT_START_COMMAND
 
 RECORD_NAME = "painterly-start.json"
 
@@ -24,6 +26,12 @@ def recorded_start_command(plugin_folder: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return command if isinstance(command, str) and command.strip() else None
+
+
+def default_start_command(plugin_folder: Path) -> str:
+    """What a plugin in `plugin_folder` offers to start the daemon with: the recorded command, else
+    DEFAULT_START_COMMAND."""
+    return recorded_start_command(plugin_folder) or DEFAULT_START_COMMAND
 
 
 def write_start_record(plugin_folder: Path, arguments: Sequence[str]) -> Path:

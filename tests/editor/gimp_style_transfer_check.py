@@ -75,6 +75,10 @@ def check_registration():
     names = [p.name for p in proc.get_arguments()]
     wanted = ["style", "second-style", "library-style", "strength", "quality", "resolution", "size", "endpoint"]
     check("arguments", all(name in names for name in wanted), names)
+    with open(os.path.join(PLUGIN_DIR, "painterly-start.json"), encoding="utf-8") as record:
+        recorded = json.load(record)["start_command"]
+    offered = proc.create_config().get_property("start-command")
+    check("start_command_is_the_one_install_recorded", offered == recorded, f"{offered!r}, recorded {recorded!r}")
 
 
 def check_vendored_pyzmq():
@@ -193,7 +197,7 @@ def check_refusals(style):
     status, message = run_procedure(image, source, style=Gio.File.new_for_path(broken))
     check("unreadable_style_file_message", status == "execution-error" and "style image" in message, message)
     closed = free_port()
-    status, message = run_procedure(image, source, style=style, endpoint=f"tcp://127.0.0.1:{closed}")
+    status, message = run_procedure(image, source, style=style, endpoint=f"tcp://127.0.0.1:{closed}", start_command="")
     wanted = status == "execution-error" and "No Painterly daemon answers" in message and "painterly serve" in message
     check("daemon_down_message", wanted, f"{status}: {message}")
     check("daemon_down_no_layer", len(image.get_layers()) == 1)

@@ -1,8 +1,29 @@
-"""Shared by the in-Krita check scripts: a STEP line as each step starts, and the ending: named checks, extra facts,
-one RESULT line."""
+"""Shared by the in-Krita check scripts: running the plugin with given settings (Repeat Last Style Transfer), a STEP
+line as each step starts, and the ending: named checks, extra facts, one RESULT line."""
 
 import json
 import time
+
+REPEAT = "painterly_repeat_style_transfer"
+
+
+def job_settings(style, **fields):
+    """The plugin's saved settings (JSON) for a job painting the style file `style` as "tiny style" at a custom
+    size, never starting a daemon; `fields` (the endpoint at least) add to them or override them."""
+    settings = {
+        "styles": [{"kind": "file", "ref": style, "weight": 1.0, "title": "tiny style"}],
+        "resolution": "custom",
+        "daemon_command": "",
+    }
+    return json.dumps({**settings, **fields})
+
+
+def repeat_with(settings_json):
+    """Save these settings as the last ones and run Repeat Last Style Transfer, as an artist's shortcut does."""
+    from krita import Krita
+
+    Krita.instance().writeSetting("painterly", "last_settings", settings_json)
+    Krita.instance().action(REPEAT).trigger()
 
 
 def run_and_report(steps, checks, info):

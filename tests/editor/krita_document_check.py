@@ -14,13 +14,13 @@ import os
 import re
 import signal
 import sys
+import time
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import run_and_report
+from krita_check_report import job_settings, repeat_with, run_and_report
 from krita_qt import QtCore, QtWidgets
 
-REPEAT = "painterly_repeat_style_transfer"
 TRANSFER = "painterly_style_transfer"
 PREVIEW = "[Preview] Style: tiny style"
 AUTOSAVE_S = 2
@@ -31,22 +31,9 @@ info = {}
 
 
 def settings(**changes):
-    base = {
-        "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
-        "preset": "quality",  # coarse to fine: the window names each scale
-        "iterations": 400,
-        "resolution": "custom",
-        "size": 64,
-        "endpoint": config["endpoint"],
-        "daemon_command": "",
-    }
-    base.update(changes)
-    return json.dumps(base)
-
-
-def repeat_with(settings_json):
-    k.writeSetting("painterly", "last_settings", settings_json)
-    k.action(REPEAT).trigger()
+    # coarse to fine (quality): the window names each scale
+    fields = {"endpoint": config["endpoint"], "preset": "quality", "iterations": 400, "size": 64, **changes}
+    return job_settings(config["style"], **fields)
 
 
 def saved_document(name, width=64, height=48):
@@ -101,6 +88,22 @@ def corner_checks(window):
         and 0 <= area.right() - frame.right() <= 40
         and 0 <= area.bottom() - frame.bottom() <= 40
     )
+
+
+def watch_marks(doc):
+    """Record in info["marks"] each retitling of Krita's windows and each autosave message, with the seconds since
+    now and whether `doc` is marked modified: what happened when an autosave check fails."""
+    started = time.monotonic()
+    marks = info.setdefault("marks", [])
+
+    def record(text):
+        marks.append([round(time.monotonic() - started, 3), text[-40:], doc.modified()])
+
+    for widget in QtWidgets.QApplication.instance().allWidgets():
+        if isinstance(widget, QtWidgets.QMainWindow):
+            widget.windowTitleChanged.connect(record)
+        elif isinstance(widget, QtWidgets.QStatusBar):
+            widget.messageChanged.connect(lambda text: "utosav" in text and record(text))
 
 
 def steps():
@@ -177,6 +180,7 @@ def steps():
     messages.clear()
     doc, folder = saved_document("failed")
     yield 500
+    watch_marks(doc)
     repeat_with(settings())
     yield kh.until(lambda: running_with_preview(doc), timeout=120)
     os.kill(config["daemon_pid"], signal.SIGKILL)

@@ -13,10 +13,9 @@ import sys
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import run_and_report
+from krita_check_report import repeat_with, run_and_report
 from krita_qt import QtWidgets
 
-REPEAT = "painterly_repeat_style_transfer"
 RESULT = "Style: tiny style"
 config = json.loads(sys.argv[1])
 k = Krita.instance()
@@ -35,8 +34,7 @@ def painted(doc, source, settings, name, messages):
     """Run Repeat Last Style Transfer on `source` with `settings`; write the result layer's bytes to
     folder/name.bgra and remove the layer (the source is active again); its bounds."""
     yield kh.until(lambda: doc.setActiveNode(source) or doc.activeNode().name() == source.name(), timeout=30)
-    k.writeSetting("painterly", "last_settings", json.dumps(settings))
-    k.action(REPEAT).trigger()
+    repeat_with(json.dumps(settings))
 
     def done():
         if messages:

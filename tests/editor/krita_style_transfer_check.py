@@ -17,7 +17,7 @@ import time
 
 import krita_headless as kh
 from krita import Krita, Selection
-from krita_check_report import report_step, run_and_report
+from krita_check_report import REPEAT, job_settings, repeat_with, report_step, run_and_report
 from krita_qt import QtCore, QtWidgets
 
 Qt, QTimer = QtCore.Qt, QtCore.QTimer
@@ -31,7 +31,6 @@ OK = QDialogButtonBox.StandardButton.Ok
 USER_ROLE = Qt.ItemDataRole.UserRole
 
 TRANSFER = "painterly_style_transfer"
-REPEAT = "painterly_repeat_style_transfer"
 config = json.loads(sys.argv[1])
 messages = []  # texts of the message boxes closed automatically, from step 2 on
 k = Krita.instance()
@@ -40,22 +39,8 @@ info = {}
 
 
 def settings(**changes):
-    base = {
-        "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
-        "preset": "fast",
-        "iterations": 3,
-        "resolution": "custom",
-        "size": 48,
-        "endpoint": config["endpoint"],
-        "daemon_command": "",
-    }
-    base.update(changes)
-    return json.dumps(base)
-
-
-def repeat_with(settings_json):
-    k.writeSetting("painterly", "last_settings", settings_json)
-    k.action(REPEAT).trigger()
+    fields = {"endpoint": config["endpoint"], "preset": "fast", "iterations": 3, "size": 48, **changes}
+    return job_settings(config["style"], **fields)
 
 
 def new_document(name, width, height, depth, pixel, model="RGBA"):
@@ -169,6 +154,7 @@ def fill_dialog(state):
         state["seen"] = 0
         checks["dialog_has_widgets"] = all(w is not None for w in widgets.values())
         checks["dialog_ok_disabled_without_style"] = not widgets["buttons"].button(OK).isEnabled()
+        info["dialog_start_command"] = widgets["daemon_command"].text()
         widgets["endpoint"].setText(config["endpoint"])
         widgets["endpoint"].editingFinished.emit()
     library = widgets["library"]

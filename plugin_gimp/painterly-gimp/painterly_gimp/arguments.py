@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gi.repository import Gimp, GObject
 
 from painterly_gimp.request import JobRequest, StyleChoice
 from painterly_wire import editor_choices as choices
-from painterly_wire.daemon_start import DEFAULT_START_COMMAND
+from painterly_wire.install_record import default_start_command
 
 PROCEDURE_NAME = "plug-in-painterly-style-transfer"
 MENU_PATH = "<Image>/Filters/Artistic"
 MENU_LABEL = "_Neural Style Transfer..."
 RW = GObject.ParamFlags.READWRITE
+PLUGIN_FOLDER = Path(__file__).resolve().parent.parent  # plug-ins/painterly-gimp: `painterly install` records there
 
 
 def add_arguments(procedure: Gimp.Procedure) -> None:
@@ -90,7 +93,7 @@ def add_arguments(procedure: Gimp.Procedure) -> None:
         "start-command",
         "Start daemon comm_and",
         "Run this when the daemon is not reachable ('' = never start it)",
-        DEFAULT_START_COMMAND,
+        default_start_command(PLUGIN_FOLDER),
         RW,
     )
     procedure.add_layer_return_value("layer", "Layer", "The stylized layer", False, RW)
