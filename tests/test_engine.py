@@ -8,6 +8,7 @@ import torch
 from painterly.engine import CancelledError, CancelToken, StyleImage, losses, seed_costs, stylize
 from painterly.engine.colour import to_yiq
 from painterly.engine.images import resize
+from painterly.engine.objective import Objective
 from painterly.engine.presets import SettingError, settings_for
 
 CONTENT = "content/tubingen.jpg"
@@ -187,3 +188,17 @@ def test_average_pooling_changes_the_result_and_the_seed_is_reported(model, test
     assert runs["avg"].report["settings"]["pooling"] == "avg"
     unseeded = fast_run(model, content, style, iterations=1, size=48)
     assert isinstance(unseeded.report["settings"]["seed"], int)
+
+
+def test_a_detail_scale_reads_only_shallow_layers_and_holds_the_image_it_starts_from(model, test_image):
+    content, style = test_image(CONTENT), test_image(STARRY)
+    overrides = {"size": 96, "scales": [0.5, 1.0], "coarsest_side": 0, "iterations": 4, "coarse_iterations": 4}
+    overrides["seed"] = 1
+    full = stylize(model, content, [StyleImage(style)], settings_for("quality", overrides))
+    settings = settings_for("quality", {**overrides, "detail_above": 64})
+    detail = stylize(model, content, [StyleImage(style)], settings)
+    assert full.report["detail_scales"] == [] and detail.report["detail_scales"] == ["96x72"]
+    objective = Objective.of(settings).detail()
+    assert objective.layers == {"conv1_1", "conv2_1", "conv3_1"} and objective.holds_start
+    assert objective.content_layers == (("conv3_1", 1.0),)
+    assert not torch.equal(full.image, detail.image)

@@ -12,7 +12,7 @@ import pytest
 from support import IMAGES
 
 from painterly.engine import StyleImage, stylize
-from painterly.engine.memory import JobTooLarge, MiB, parse_memory
+from painterly.engine.memory import GiB, JobTooLarge, MiB, parse_memory
 from painterly.engine.presets import settings_for
 from painterly.engine.stylize import plan_job
 from painterly.server.style_library import StyleLibrary
@@ -92,3 +92,11 @@ def test_the_daemon_refuses_a_job_too_large_at_submit(model):
         job_from_submit(message, b"client", StyleLibrary(), small)
     assert refused.value.code == "too_large"
     assert job_from_submit(message, b"client", StyleLibrary(), model).settings.size == 4096
+
+
+def test_a_detail_scale_is_planned_for_the_layers_it_computes(model):
+    limited = dataclasses.replace(model, memory_limit=3 * GiB)
+    full = plan_job(limited, settings_for("quality", {"size": 2400}), (2400, 1600))
+    detail = plan_job(limited, settings_for("quality", {"size": 2400, "detail_above": 1200}), (2400, 1600))
+    assert full.tiles[:-1] == detail.tiles[:-1]  # the scales up to 1200 px are full scales in both
+    assert detail.tiles[-1] > full.tiles[-1]  # conv1_1..conv3_1 keep fewer activations per pixel than conv5_1's net

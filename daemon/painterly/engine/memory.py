@@ -112,12 +112,14 @@ class JobShape:
         return int(fixed + copies * width * height * PIXEL_BYTES + content * self.conv_bytes + activations)
 
 
-def plan_memory(shape: JobShape, sizes: Sequence[tuple[int, int]], limit: int) -> MemoryPlan:
-    """The largest tiles (and longest L-BFGS memory) whose estimated peak fits `limit`; JobTooLarge when none does."""
+def plan_memory(shapes: Sequence[JobShape], sizes: Sequence[tuple[int, int]], limit: int) -> MemoryPlan:
+    """The largest tiles (and longest L-BFGS memory) whose estimated peak fits `limit`; JobTooLarge when none does.
+    `shapes` and `sizes` go scale by scale (a detail scale computes fewer layers)."""
+    shape = shapes[-1]
     histories = HISTORIES if shape.optimizer == "lbfgs" else (0,)
     fallback: MemoryPlan | None = None
     for history in histories:
-        plan = _largest_tiles(shape, sizes, limit, history)
+        plan = _largest_tiles(shapes, sizes, limit, history)
         if plan is None:
             continue
         long_side = max(sizes[-1])
@@ -140,9 +142,11 @@ def _shown(size: int) -> str:
     return f"{size // MiB} MiB" if size < 10 * GiB else f"{size / GiB:.1f} GiB"
 
 
-def _largest_tiles(shape: JobShape, sizes: Sequence[tuple[int, int]], limit: int, history: int) -> MemoryPlan | None:
+def _largest_tiles(
+    shapes: Sequence[JobShape], sizes: Sequence[tuple[int, int]], limit: int, history: int
+) -> MemoryPlan | None:
     tiles, needed = [], 0
-    for width, height in sizes:
+    for shape, (width, height) in zip(shapes, sizes, strict=True):
         sides = [max(width, height), *(side for side in TILE_SIDES if side < max(width, height))]
         fitting = [(side, shape.scale_bytes(width, height, side, history)) for side in sides]
         fitting = [(side, peak) for side, peak in fitting if peak <= limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,9 +30,10 @@ from painterly.engine.tiling import (
     positions,
     tile_grid,
 )
-from painterly.engine.vgg import layer_scale
+from painterly.engine.vgg import LAYER_NAMES, layer_scale
 
 MIN_SIDE = GRID  # VGG-19 pools four times before conv5_1: 16 px become 1
+DETAIL_DEEPEST = "conv3_1"  # the deepest layer a detail scale computes (a third of conv5_1's work per pixel)
 UNTILED = 1 << 30  # a tile side no image reaches
 
 
@@ -62,6 +64,7 @@ class Objective:
     tv_weight: float = 0.0
     pooling: str = "max"
     padding: str = "zeros"
+    holds_start: bool = False  # the content targets are the image the scale starts from, not the content photo
 
     @classmethod
     def of(cls, settings: Settings) -> Objective:
@@ -74,6 +77,19 @@ class Objective:
             settings.tv_weight,
             settings.pooling,
             settings.padding,
+        )
+
+    def detail(self) -> Objective:
+        """The cheaper objective of a fine scale, whose deep layers would see only what the coarser scales settled:
+        the style at this objective's layers up to DETAIL_DEEPEST, and as content, at DETAIL_DEEPEST, the structure
+        of the image the scale starts from (its targets take that image as their content). Itself when none of
+        its style layers is that shallow."""
+        deepest = LAYER_NAMES.index(DETAIL_DEEPEST)
+        shallow = tuple((name, w) for name, w in self.style_layers if LAYER_NAMES.index(name) <= deepest)
+        if not shallow:
+            return self
+        return dataclasses.replace(
+            self, content_layers=((DETAIL_DEEPEST, 1.0),), style_layers=shallow, holds_start=True
         )
 
     @property

@@ -56,6 +56,7 @@ class Settings:
     coarse_iterations: int
     coarsest_side: int  # coarse scales are added below `scales` until the coarsest is at most this long (0: off)
     fewer_steps_above: int  # a scale longer than this gets steps x (this / its long side)^2 (0: off)
+    detail_above: int  # a scale after the first that is longer than this paints detail only (Objective.detail; 0: off)
     style_scale: float
     preserve_colors: bool
     pooling: str
@@ -82,6 +83,7 @@ SEED = Settings(
     coarse_iterations=0,
     coarsest_side=0,
     fewer_steps_above=0,
+    detail_above=0,
     style_scale=1.0,
     preserve_colors=False,
     pooling="max",
@@ -173,7 +175,7 @@ def _check(settings: Settings) -> Settings:
             f"iterations + coarse_iterations per coarse scale come to {total_steps(settings)} steps; "
             f"at most {MAX_TOTAL_STEPS} are allowed"
         )
-    for name in ("coarsest_side", "fewer_steps_above"):
+    for name in ("coarsest_side", "fewer_steps_above", "detail_above"):
         if not 0 <= getattr(settings, name) <= MAX_JOB_SIDE:
             problems.append(f"{name} must be between 0 and {MAX_JOB_SIDE} pixels")
     if not 0.05 <= settings.style_scale <= 4:

@@ -91,7 +91,6 @@ class _Run:
     """Book-keeping shared by the optimiser loops of one job."""
 
     model: StyleModel
-    objective: Objective
     settings: Settings
     plan: MemoryPlan
     sizes: list[tuple[int, int]]
@@ -136,12 +135,12 @@ def _previewer(image: torch.Tensor) -> Callable[[int], torch.Tensor]:
 Evaluate = Callable[[torch.Tensor], tuple[float, torch.Tensor]]
 
 
-def _evaluator(run: _Run, targets: Targets, tile: int, best: _BestIterate | None) -> Evaluate:
+def _evaluator(run: _Run, objective: Objective, targets: Targets, tile: int, best: _BestIterate | None) -> Evaluate:
     """J and its gradient of an image (by tiles of `tile` px where it is larger), checking for cancel first."""
 
     def evaluate(image: torch.Tensor) -> tuple[float, torch.Tensor]:
         run.cancel.raise_if_cancelled()
-        cost, gradient = run.objective.cost_and_gradient(run.model, image, targets, tile)
+        cost, gradient = objective.cost_and_gradient(run.model, image, targets, tile)
         if best is not None:
             best.offer(cost, image, run.step + 1)
         return cost, gradient
@@ -231,6 +230,17 @@ def schedule(content_width: int, content_height: int, settings: Settings) -> lis
     return scales
 
 
+def scale_objectives(settings: Settings, sizes: Sequence[tuple[int, int]]) -> list[Objective]:
+    """The objective of each scale: the settings' one, and its detail objective at a scale after the first that is
+    longer than `detail_above`."""
+    full = Objective.of(settings)
+    detail_above = settings.detail_above
+    return [
+        full.detail() if index and detail_above and max(size) > detail_above else full
+        for index, size in enumerate(sizes)
+    ]
+
+
 def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int], input_pixels: int = 0) -> MemoryPlan:
     """How a job runs inside the model's memory limit (tiles per scale); JobTooLarge before anything runs.
 
@@ -238,17 +248,19 @@ def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int
     init), which stay in memory while it runs.
     """
     sizes = [(scale.width, scale.height) for scale in schedule(*content_size, settings)]
-    objective = Objective.of(settings)
-    shape = JobShape(
-        layers=frozenset(objective.layers),
-        content_layers=frozenset(name for name, _ in settings.content_layers),
-        conv_bytes=model.compute.conv_dtype.itemsize,
-        padded=settings.padding != "zeros",
-        optimizer=settings.optimizer,
-        input_pixels=input_pixels,
-        style_side=round(max(sizes[-1]) * settings.style_scale),
-    )
-    return plan_memory(shape, sizes, model.memory_limit)
+    shapes = [
+        JobShape(
+            layers=frozenset(objective.layers),
+            content_layers=frozenset(name for name, _ in objective.content_layers),
+            conv_bytes=model.compute.conv_dtype.itemsize,
+            padded=settings.padding != "zeros",
+            optimizer=settings.optimizer,
+            input_pixels=input_pixels,
+            style_side=round(max(sizes[-1]) * settings.style_scale),
+        )
+        for objective in scale_objectives(settings, sizes)
+    ]
+    return plan_memory(shapes, sizes, model.memory_limit)
 
 
 def stylize(
@@ -282,25 +294,26 @@ def stylize(
     cancel = cancel or CancelToken()
     seed = settings.seed if settings.seed is not None else time.time_ns() % 2**63
     generator = torch.Generator().manual_seed(seed)
-    objective = Objective.of(settings)
+    objectives = scale_objectives(settings, sizes)
     steps = [scale.steps for scale in scales]
-    run = _Run(model, objective, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
+    run = _Run(model, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
     optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
     best = _BestIterate() if settings.keep == "best" else None
     device = model.compute.device
     image: torch.Tensor | None = None
-    for level, (width, height) in enumerate(sizes):
+    for level, ((width, height), objective) in enumerate(zip(sizes, objectives, strict=True)):
         cancel.raise_if_cancelled()
         run.level = level
         scaled_content = resize(content, width, height)
         tile = plan.tiles[level]
-        targets = objective.targets(model, scaled_content, styles, settings.style_scale, exact=False, tile=tile)
         if image is None:
             image = _initial_image(settings, scaled_content, init_image, generator)
         else:
             image = resize(image, width, height)
-        del scaled_content
-        evaluate = _evaluator(run, targets, tile, best if level == len(sizes) - 1 else None)
+        held = image if objective.holds_start else scaled_content
+        targets = objective.targets(model, held, styles, settings.style_scale, exact=False, tile=tile)
+        del scaled_content, held
+        evaluate = _evaluator(run, objective, targets, tile, best if level == len(sizes) - 1 else None)
         image = optimise(run, image[None].to(device), evaluate, steps[level])[0].cpu()
     seconds = time.perf_counter() - run.started
     assert image is not None
@@ -320,6 +333,7 @@ def stylize(
         "dtype": model.dtype,
         "scales": [f"{width}x{height}" for width, height in sizes],
         "steps_per_scale": steps,
+        "detail_scales": [f"{w}x{h}" for (w, h), o in zip(sizes, objectives, strict=True) if o.holds_start],
         "memory": plan.report(),
         "weights": model.weights_description,
         "best_step": best.step if best is not None else run.step,
