@@ -284,7 +284,7 @@ DOCUMENT_GROUPS = {
     "a_failed_job_leaves_the_image_unmodified": [
         "failed_job_says_so",
         "failed_job_leaves_image_unmodified",
-        "failed_job_not_autosaved",
+        "failed_job_autosaves_no_preview",
     ],
     "an_image_with_its_own_changes_stays_modified": ["artists_own_changes_stay_marked"],
     "a_result_marks_the_image_modified": ["result_marks_image_modified"],

@@ -4,16 +4,17 @@ by a job that added nothing.
 Krita marks a document modified when a layer is added or removed (each is an undo step), at once or on one of its
 next event-loop passes, and autosaves a modified document. So while a job runs its autosave is off (Krita 5.3 and
 later: Document.setAutosave), and in a document that was unmodified when the job started, the first mark that comes
-within SETTLE_MS after the preview layer's arrival or removal is cleared, with any that follow it before the event
-loop's next timer pass (adding a layer sets two). Krita retitles its main window inside the call that sets a mark,
+within SETTLE_MS after the preview layer's arrival or removal is cleared, with any that follow it within
+FOLLOWING_MS (adding a layer sets two). Krita retitles its main window inside the call that sets a mark,
 so the mark is cleared there, before Krita's autosave timer can see it (a 20 ms poll lost that race on Krita 5.1
 when the autosave came due in the same pass); the poll stays for a document whose view is not the active one. A
 result layer marks the document modified as any edit does. What remains (docs/user-guide-krita.md): Krita 5.1/5.2
 may autosave a document that had unsaved changes before the job with the preview in it, a document not in the
-active view when its mark meets the autosave, and, on a heavily loaded machine, rarely one whose mark came before
-the watch began (seen once in about fifteen runs); an edit of the artist's own that comes before the layer change's
-mark, within SETTLE_MS, has its mark cleared with it (the next edit sets it again); the undo history keeps the
-preview's two steps (adding and removing its layer).
+active view when its mark meets the autosave, and one whose removal's mark Krita autosaves inside the removal,
+before the watch begins (a few of about twenty-five runs; the autosave then holds no preview); an edit of the
+artist's own that comes before the layer change's mark, within SETTLE_MS, or within FOLLOWING_MS after it, has its
+mark cleared with it (the next edit sets it again); the undo history keeps the preview's two steps (adding and
+removing its layer).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from painterly_krita.qt import QtCore, QtWidgets
 SETTLE_MS = 2000  # Krita's mark for an added or removed layer comes within a few event-loop passes (later on a busy
 # machine, so the window is wide)
 POLL_MS = 20
+FOLLOWING_MS = 500  # the layer change's further marks (adding a layer sets two, a few ms apart) come within this
 
 
 class DocumentState:
@@ -72,20 +74,15 @@ class DocumentState:
             self.document.setAutosave(True)
 
     def _clear_mark(self, *_title) -> None:
-        """Clear the first mark that comes within the window (the layer change's marks, set in one call chain),
-        and the ones that follow it before the event loop's next pass, then stop: a later mark is the artist's own
-        edit and stays."""
-        if not self.is_open() or (time.monotonic() > self._settle_until and not self._clearing):
+        """Clear the first mark that comes within the window and those that follow it within FOLLOWING_MS (the
+        layer change's marks), then stop: a later mark is the artist's own edit and stays."""
+        if not self.is_open() or time.monotonic() > self._settle_until:
             self._stop_watching()
         elif self.document.modified():
             self.document.setModified(False)
             if not self._clearing:
                 self._clearing = True
-                QtCore.QTimer.singleShot(0, self._end_clearing)
-
-    def _end_clearing(self) -> None:
-        if self._clearing:  # not restarted by another layer change since
-            self._stop_watching()
+                self._settle_until = min(self._settle_until, time.monotonic() + FOLLOWING_MS / 1000)
 
     def _stop_watching(self) -> None:
         self._clearing = False

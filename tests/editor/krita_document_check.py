@@ -15,6 +15,7 @@ import re
 import signal
 import sys
 import time
+import zipfile
 
 import krita_headless as kh
 from krita import Krita
@@ -48,6 +49,12 @@ def saved_document(name, width=64, height=48):
     doc.saveAs(os.path.join(folder, f"{name}.kra"))
     kh.show_document(doc)
     return doc, folder
+
+
+def holds_preview(kra_path):
+    """Whether a saved .kra (a zip whose maindoc.xml lists the layers) has the preview layer in it."""
+    with zipfile.ZipFile(kra_path) as kra:
+        return PREVIEW in kra.read("maindoc.xml").decode("utf-8")
 
 
 def autosaves(folder):
@@ -189,7 +196,11 @@ def steps():
     info["failed_messages"] = messages[:]
     checks["failed_job_says_so"] = any("stopped answering" in m for m in messages)
     checks["failed_job_leaves_image_unmodified"] = not doc.modified() and layer_names(doc) == ["Background"]
-    checks["failed_job_not_autosaved"] = autosaves(folder) == []
+    if hasattr(doc, "autosave"):  # Krita 5.3+: autosave is off while a job runs, so nothing is written at all
+        checks["failed_job_autosaves_no_preview"] = autosaves(folder) == []
+    else:  # Krita 5.1/5.2 cannot pause autosave and may save as the preview goes (the guide says so): never with it
+        saved = [os.path.join(folder, name) for name in autosaves(folder)]
+        checks["failed_job_autosaves_no_preview"] = not any(holds_preview(path) for path in saved)
     return 0
 
 
