@@ -26,6 +26,17 @@ def repeat_with(settings_json):
     Krita.instance().action(REPEAT).trigger()
 
 
+def made_active(doc, node):
+    """Ask Krita to make `doc` the active document and `node` its active layer; whether `node` is active yet (Krita
+    learns of a new layer only once its main loop has run, so poll this with krita_headless.until)."""
+    from krita import Krita
+
+    Krita.instance().setActiveDocument(doc)
+    doc.setActiveNode(node)
+    active = doc.activeNode()
+    return active is not None and active.uniqueId() == node.uniqueId()
+
+
 def run_and_report(steps, checks, info):
     """Drive `steps` (a run_steps generator), then print "RESULT {...info, checks}" even when a step raised.
     The exit status is 0 only when there were checks and all of them passed."""

@@ -13,7 +13,7 @@ import sys
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import repeat_with, run_and_report
+from krita_check_report import job_settings, made_active, repeat_with, run_and_report
 from krita_qt import QtWidgets
 
 RESULT = "Style: tiny style"
@@ -31,10 +31,10 @@ def progress_label():
 
 
 def painted(doc, source, settings, name, messages):
-    """Run Repeat Last Style Transfer on `source` with `settings`; write the result layer's bytes to
+    """Run Repeat Last Style Transfer on `source` with `settings` (JSON); write the result layer's bytes to
     folder/name.bgra and remove the layer (the source is active again); its bounds."""
-    yield kh.until(lambda: doc.setActiveNode(source) or doc.activeNode().name() == source.name(), timeout=30)
-    repeat_with(json.dumps(settings))
+    yield kh.until(lambda: made_active(doc, source), timeout=30)
+    repeat_with(settings)
 
     def done():
         if messages:
@@ -61,15 +61,11 @@ def steps():
     yield 500
     info["layer_size"] = [doc.width(), doc.height()]
     source = doc.rootNode().childNodes()[0]
-    base = {
-        "styles": [{"kind": "file", "ref": config["style"], "weight": 1.0, "title": "tiny style"}],
-        "preset": "fast",
-        "iterations": 1,
-        "endpoint": config["endpoint"],
-        "daemon_command": "",
-    }
-    info["full_size"] = yield from painted(doc, source, base, "full", messages)
-    info["preview_size"] = yield from painted(doc, source, {**base, "resolution": "preview"}, "preview", messages)
+    base = {"endpoint": config["endpoint"], "preset": "fast", "iterations": 1}
+    full = job_settings(config["style"], **base, resolution="layer")
+    preview = job_settings(config["style"], **base, resolution="preview")
+    info["full_size"] = yield from painted(doc, source, full, "full", messages)
+    info["preview_size"] = yield from painted(doc, source, preview, "preview", messages)
     info["messages"] = messages[:]
     checks["no_message"] = not messages
     checks["results_cover_the_layer"] = info["full_size"] == info["preview_size"] == info["layer_size"]

@@ -17,7 +17,7 @@ import time
 
 import krita_headless as kh
 from krita import Krita, Selection
-from krita_check_report import REPEAT, job_settings, repeat_with, report_step, run_and_report
+from krita_check_report import REPEAT, job_settings, made_active, repeat_with, report_step, run_and_report
 from krita_qt import QtCore, QtWidgets
 
 Qt, QTimer = QtCore.Qt, QtCore.QTimer
@@ -41,14 +41,6 @@ info = {}
 def settings(**changes):
     fields = {"endpoint": config["endpoint"], "preset": "fast", "iterations": 3, "size": 48, **changes}
     return job_settings(config["style"], **fields)
-
-
-def made_active(doc, node):
-    """Ask Krita to make `doc` the active document and `node` its active layer; whether `node` is active yet."""
-    k.setActiveDocument(doc)
-    doc.setActiveNode(node)
-    active = doc.activeNode()
-    return active is not None and active.uniqueId() == node.uniqueId()
 
 
 def new_document(name, width, height, depth, pixel, model="RGBA"):
