@@ -37,6 +37,19 @@ def made_active(doc, node):
     return active is not None and active.uniqueId() == node.uniqueId()
 
 
+def unless_a_message(messages, condition, awaited, timeout=120):
+    """A krita_headless.until waiting for condition() to be truthy; a message box appearing instead (`messages`, as
+    krita_headless.auto_dismiss_dialogs collects them) fails the step at once, naming what was awaited."""
+    import krita_headless as kh
+
+    def met():
+        if messages:
+            raise RuntimeError(f"a message instead of {awaited}: {messages}")
+        return condition()
+
+    return kh.until(met, timeout=timeout)
+
+
 def run_and_report(steps, checks, info):
     """Drive `steps` (a run_steps generator), then print "RESULT {...info, checks}" even when a step raised.
     The exit status is 0 only when there were checks and all of them passed."""

@@ -17,7 +17,15 @@ import time
 
 import krita_headless as kh
 from krita import Krita, Selection
-from krita_check_report import REPEAT, job_settings, made_active, repeat_with, report_step, run_and_report
+from krita_check_report import (
+    REPEAT,
+    job_settings,
+    made_active,
+    repeat_with,
+    report_step,
+    run_and_report,
+    unless_a_message,
+)
 from krita_qt import QtCore, QtWidgets
 
 Qt, QTimer = QtCore.Qt, QtCore.QTimer
@@ -44,13 +52,16 @@ def settings(**changes):
 
 
 def new_document(name, width, height, depth, pixel, model="RGBA"):
-    """A shown document whose one layer is filled by pixel(x, y) -> raw bytes of one pixel."""
+    """A shown document whose one layer is filled by pixel(x, y) -> raw bytes of one pixel; once Krita has made it
+    the active document and that layer its active layer (a loaded Krita 5.1 may take a while to know a new view),
+    so the filter that follows runs on it."""
     doc = k.createDocument(width, height, name, model, depth, "", 72.0)
     kh.show_document(doc)
     layer = doc.rootNode().childNodes()[0]
     layer.setName("source")
     layer.setPixelData(b"".join(pixel(x, y) for y in range(height) for x in range(width)), 0, 0, width, height)
     doc.refreshProjection()
+    yield kh.until(lambda: made_active(doc, layer), timeout=30)
     return doc, layer
 
 
@@ -59,14 +70,18 @@ def gradient_u8(x, y, alpha=255):
 
 
 def result_layer(doc, name):
-    """Wait for a job's result layer; a message box appearing instead fails the step at once."""
+    """Wait for a job's result layer."""
+    return unless_a_message(messages, lambda: doc.nodeByName(name), f"the layer {name!r}")
 
-    def ready():
-        if messages:
-            raise RuntimeError(f"a message instead of the layer {name!r}: {messages}")
-        return doc.nodeByName(name)
 
-    return kh.until(ready, timeout=120)
+def running_job():
+    """Wait until a long job has made progress; its progress window."""
+
+    def window_with_progress():
+        window = progress_window()
+        return window is not None and window.value() > 0 and window
+
+    return unless_a_message(messages, window_with_progress, "a running job")
 
 
 def stylize_again(doc, name="Style: tiny style", **changes):
@@ -210,7 +225,7 @@ def steps():
 
     report_step("1")
     # 1. The dialog on an opaque 8-bit layer: result above the source, named after the style, active.
-    doc, source = new_document("dialog", 48, 36, "U8", gradient_u8)
+    doc, source = yield from new_document("dialog", 48, 36, "U8", gradient_u8)
     before = pixels(source)
     # With nothing remembered yet, Repeat Last Style Transfer opens the dialog; Cancel there runs nothing.
     cancelled = []
@@ -249,7 +264,7 @@ def steps():
 
     report_step("2")
     # 2. Transparent regions: the result's alpha is the source's alpha, exactly.
-    doc, source = new_document(
+    doc, source = yield from new_document(
         "alpha", 40, 32, "U8", lambda x, y: gradient_u8(x, y, 0 if x < 10 else 128 if y < 8 else 255)
     )
     before = pixels(source)
@@ -264,7 +279,7 @@ def steps():
 
     report_step("3")
     # 3. A selection: only its bounds are painted, and its hole stays empty.
-    doc, source = new_document("selection", 64, 56, "U8", gradient_u8)
+    doc, source = yield from new_document("selection", 64, 56, "U8", gradient_u8)
     selection = Selection()
     selection.select(8, 6, 40, 34, 255)
     selection.select(8, 6, 6, 6, 0)
@@ -285,7 +300,9 @@ def steps():
 
     report_step("4")
     # 4. A 16-bit document, styled after another open image as a whole: a 16-bit layer, opaque and not flat.
-    doc, source = new_document("deep", 40, 32, "U16", lambda x, y: struct.pack("<4H", x * 1600, y * 2000, 30000, 65535))
+    doc, source = yield from new_document(
+        "deep", 40, 32, "U16", lambda x, y: struct.pack("<4H", x * 1600, y * 2000, 30000, 65535)
+    )
     before = pixels(source)
     whole_image = [{"kind": "document", "ref": "dialog", "weight": 1.0, "title": "whole image"}]
     layer = yield from stylize_again(doc, "Style: whole image", styles=whole_image)
@@ -297,7 +314,7 @@ def steps():
 
     report_step("4b")
     # 4b. A CMYK document: converted for the job and back; the new layer is CMYK too.
-    doc, source = new_document("cmyk", 40, 32, "U8", lambda x, y: bytes((x * 6, y * 7, 40, 0, 255)), "CMYKA")
+    doc, source = yield from new_document("cmyk", 40, 32, "U8", lambda x, y: bytes((x * 6, y * 7, 40, 0, 255)), "CMYKA")
     before = pixels(source)
     layer = yield from stylize_again(doc)
     cmyk = pixels(layer)
@@ -307,7 +324,9 @@ def steps():
 
     report_step("4c")
     # 4c. A 32-bit float grayscale document: converted both ways as well.
-    doc, source = new_document("grayf32", 40, 32, "F32", lambda x, y: struct.pack("<2f", (x + y) / 72, 1.0), "GRAYA")
+    doc, source = yield from new_document(
+        "grayf32", 40, 32, "F32", lambda x, y: struct.pack("<2f", (x + y) / 72, 1.0), "GRAYA"
+    )
     before = pixels(source)
     layer = yield from stylize_again(doc)
     gray = struct.unpack(f"<{40 * 32 * 2}f", pixels(layer))
@@ -318,15 +337,13 @@ def steps():
 
     report_step("5")
     # 5. Cancel mid-job: the preview goes, nothing is added. Meanwhile Krita's event loop keeps running.
-    doc, source = new_document("cancel", 48, 36, "U8", gradient_u8)
+    doc, source = yield from new_document("cancel", 48, 36, "U8", gradient_u8)
     ticks = []
     heartbeat = QTimer()
     heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
     heartbeat.start(20)
     repeat_with(settings(iterations=400, size=64))
-    window = yield kh.until(
-        lambda: progress_window() and progress_window().value() > 0 and progress_window(), timeout=120
-    )
+    window = yield running_job()
     preview = yield kh.until(lambda: doc.nodeByName("[Preview] Style: tiny style"), timeout=60)
     yield 1000
     heartbeat.stop()
@@ -341,7 +358,7 @@ def steps():
 
     report_step("6")
     # 6. No daemon at the endpoint: one clear message, nothing added.
-    doc, source = new_document("nodaemon", 40, 32, "U8", gradient_u8)
+    doc, source = yield from new_document("nodaemon", 40, 32, "U8", gradient_u8)
     repeat_with(settings(endpoint=config["dead_endpoint"]))
     yield kh.until(lambda: messages, timeout=30)
     info["no_daemon_message"] = messages[:]
@@ -351,7 +368,7 @@ def steps():
     report_step("6a")
     # 6a. A group layer is active: a message saying what to select, no job.
     messages.clear()
-    doc, source = new_document("group", 24, 20, "U8", gradient_u8)
+    doc, source = yield from new_document("group", 24, 20, "U8", gradient_u8)
     yield 500  # the new view settles first: a group added at once was once never known to Krita 5.1's layer docker
     group = doc.createGroupLayer("a group")
     doc.rootNode().addChildNode(group, source)
@@ -365,9 +382,9 @@ def steps():
     report_step("6c")
     # 6c. The image is closed mid-job: the job is cancelled quietly, nothing breaks.
     messages.clear()
-    doc, source = new_document("closing", 48, 36, "U8", gradient_u8)
+    doc, source = yield from new_document("closing", 48, 36, "U8", gradient_u8)
     repeat_with(settings(iterations=400, size=64))
-    yield kh.until(lambda: progress_window() and progress_window().value() > 0, timeout=120)
+    yield running_job()
     doc.setModified(False)
     doc.close()
     yield kh.until(idle, timeout=15)
@@ -376,9 +393,9 @@ def steps():
     report_step("6d")
     # 6d. The source layer is deleted mid-job: a clear message (no AttributeError), the preview goes.
     messages.clear()
-    doc, source = new_document("deleting", 48, 36, "U8", gradient_u8)
+    doc, source = yield from new_document("deleting", 48, 36, "U8", gradient_u8)
     repeat_with(settings(iterations=400, size=64))
-    yield kh.until(lambda: doc.nodeByName("[Preview] Style: tiny style"), timeout=120)
+    yield unless_a_message(messages, lambda: doc.nodeByName("[Preview] Style: tiny style"), "the preview")
     source.remove()
     yield kh.until(lambda: messages and idle(), timeout=40)
     info["source_deleted_message"] = messages[:]
@@ -388,16 +405,16 @@ def steps():
     report_step("6b")
     # 6b. No daemon, but a start command: the plugin starts the daemon and the job runs.
     messages.clear()
-    doc, source = new_document("starts", 40, 32, "U8", gradient_u8)
+    doc, source = yield from new_document("starts", 40, 32, "U8", gradient_u8)
     started = yield from stylize_again(doc, endpoint=config["start_endpoint"], daemon_command=config["start_command"])
     checks["daemon_started_by_plugin"] = started is not None and layer_names(doc) == ["source", "Style: tiny style"]
 
     report_step("7")
     # 7. The daemon dies mid-job: a message, not a hang; the preview goes.
     messages.clear()
-    doc, source = new_document("dies", 48, 36, "U8", gradient_u8)
+    doc, source = yield from new_document("dies", 48, 36, "U8", gradient_u8)
     repeat_with(settings(iterations=400, size=64))
-    yield kh.until(lambda: progress_window() and progress_window().value() > 0, timeout=120)
+    yield running_job()
     os.kill(config["daemon_pid"], signal.SIGKILL)
     yield kh.until(lambda: messages, timeout=40)
     info["daemon_died_message"] = messages[:]
