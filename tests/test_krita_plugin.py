@@ -54,9 +54,10 @@ def install_plugin(resources: Path, *options: str) -> Path:
 
 
 def assert_checks(result: dict, names: list[str]) -> None:
-    """Every named check passed; otherwise the failed ones and the end of Krita's output."""
+    """Every named check passed, and Krita showed no Python traceback; otherwise the failed ones and the end of
+    Krita's output."""
     checks = result.get("checks", {})
-    failed = {name: checks.get(name, "missing: an earlier step failed") for name in names}
+    failed = {name: checks.get(name, "missing: an earlier step failed") for name in [*names, "no_python_exception"]}
     failed = {name: value for name, value in failed.items() if value is not True}
     assert not failed, f"{failed}\n{result['log']}"
 
@@ -305,6 +306,22 @@ def test_what_a_job_leaves_in_the_document(document_checks, group):
 @pytest.mark.parametrize("document_checks", version_params(v for v in OLDEST_AND_NEWEST if v >= "5.3"), indirect=True)
 def test_krita_5_3_and_later_autosave_nothing_while_a_job_runs(document_checks):
     assert_checks(document_checks, ["autosave_off_while_the_job_runs", "autosave_back_on_after_the_job"])
+
+
+@pytest.mark.parametrize("version", version_params(OLDEST_AND_NEWEST))
+def test_a_job_that_ends_while_krita_converts_its_preview_leaves_its_result_and_no_preview(
+    version, plugin_for, style_file
+):
+    """A CMYK layer, with a preview on every step: the job's last records come while Krita runs its event loop
+    inside the conversion of a preview (once the preview layer vanished under the plugin there: a traceback)."""
+    daemon = DaemonProcess("--preview-every", "0")
+    try:
+        daemon.wait_ready()
+        config = {"endpoint": daemon.endpoint, "style": str(style_file), "runs": 3}
+        result = run_in_krita(version, plugin_for(version), CHECKS / "krita_busy_preview_check.py", json.dumps(config))
+    finally:
+        daemon.stop()
+    assert_checks(result, ["each_job_adds_one_result_and_leaves_no_preview", "no_message"])
 
 
 def detail(bgra: bytes, width: int, height: int) -> float:

@@ -4,6 +4,10 @@ The client's ZMQ_FD is watched by a QSocketNotifier (plus a slow timer, as the F
 wake-up drains the waiting records into the shared JobFollower (painterly_wire.job_follower), which decides when
 the job has ended, when to ask the daemon about it after a quiet spell, and what the artist is told; this module
 only turns its decisions into Qt signals.
+
+Handlers of `progressed` may run Krita's event loop (showing a preview in a CMYK or 16-bit image converts it in a
+scratch image and waits for Krita), which wakes the drain again. That wake-up waits for the running drain: records
+are handled one at a time, in order, so the job cannot end (and its preview go) while a preview is being shown.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ class StyleTransferJob(QtCore.QObject):
         self.follower: JobFollower | None = None
         self.ended = False
         self._notifier: QtCore.QSocketNotifier | None = None
+        self._draining = False
+        self._woken_while_draining = False
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._drain)
 
@@ -53,12 +59,22 @@ class StyleTransferJob(QtCore.QObject):
         follower = self.follower
         if self.ended or follower is None:
             return
-        for progress in follower.follow(self.client.events(0)):
-            self.progressed.emit(progress)
-        if follower.end is None and follower.seconds_to_check() == 0:
-            follower.check(self.client)
+        if self._draining:  # woken from inside a progressed handler: the running drain comes back for it
+            self._woken_while_draining = True
+            return
+        self._draining = True
+        try:
+            for progress in follower.follow(self.client.events(0)):
+                self.progressed.emit(progress)
+            if follower.end is None and follower.seconds_to_check() == 0:
+                follower.check(self.client)
+        finally:
+            self._draining = False
         if follower.end is not None and not self.ended:
             self._end(follower.end)
+        elif self._woken_while_draining:  # the socket's notifier is edge-triggered: read what came meanwhile
+            self._woken_while_draining = False
+            QtCore.QTimer.singleShot(0, self._drain)
 
     def _end(self, end: JobEnd) -> None:
         self.ended = True

@@ -50,15 +50,33 @@ def unless_a_message(messages, condition, awaited, timeout=120):
     return kh.until(met, timeout=timeout)
 
 
+def python_exceptions():
+    """The tracebacks Krita shows in its exception window: a Python exception nobody caught, in the plugin (a slot
+    of the job, say) or in a check's callback."""
+    from krita_qt import QtWidgets
+
+    return [
+        edit.toPlainText().strip()[-1500:]
+        for window in QtWidgets.QApplication.topLevelWidgets()
+        if window.objectName() == "ExceptHookDialog" and window.isVisible()
+        for edit in window.findChildren(QtWidgets.QTextEdit)
+        if edit.toPlainText().strip()
+    ]
+
+
 def run_and_report(steps, checks, info):
-    """Drive `steps` (a run_steps generator), then print "RESULT {...info, checks}" even when a step raised.
-    The exit status is 0 only when there were checks and all of them passed."""
+    """Drive `steps` (a run_steps generator), then print "RESULT {...info, checks}" even when a step raised; the
+    checks end with no_python_exception (Krita showed no traceback). The exit status is 0 only when the steps
+    made checks and all of them passed."""
     try:
         yield from steps
     finally:
+        made_checks = bool(checks)
+        info["python_exceptions"] = python_exceptions()
+        checks["no_python_exception"] = not info["python_exceptions"]
         info["checks"] = checks
         print("RESULT " + json.dumps(info))
-    return 0 if checks and all(checks.values()) else 1
+    return 0 if made_checks and all(checks.values()) else 1
 
 
 def report_step(name):
