@@ -94,6 +94,8 @@ class StyleTransferRun(QtCore.QObject):
             self._fail(refused_message(error))
 
     def _progressed(self, progress) -> None:
+        if self.ended:  # a record of the same batch after a step that ended the run (the source layer was deleted)
+            return
         if not self._document_open():
             self.cancel()
             return
