@@ -79,6 +79,7 @@ def run_job(args: argparse.Namespace) -> None:
         on_progress=on_progress,
     )
     if args.save_dir:
+        Path(args.save_dir).mkdir(parents=True, exist_ok=True)
         save_picture(Picture(result.image), Path(args.save_dir) / f"quality-{width}x{height}.png")
     report = result.report
     print(
@@ -144,7 +145,8 @@ def overhead_table(args: argparse.Namespace) -> None:
     print("| tiles | tile side | crop pixels / image pixels | seconds | vs untiled |")
     print("| --- | --- | --- | --- | --- |")
     untiled = None
-    for side in (max(width, height), *(side for side in (512, 256) if side < max(width, height))):
+    sides = [int(side) for side in args.overhead_tiles.split(",")]
+    for side in (max(width, height), *(side for side in sides if side < max(width, height))):
         tiles = objective.tiles(width, height, side)
         objective.cost_and_gradient(model, image, targets, side)  # warm-up
         times = []
@@ -166,6 +168,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", help="e.g. 6G (default: the engine's)")
     parser.add_argument("--steps", type=int, help="cap every scale at this many steps")
     parser.add_argument("--overhead-size", default="1024", help="size of the tiled vs untiled comparison ('' skips)")
+    parser.add_argument("--overhead-tiles", default="512,256", help="tile sides compared with the untiled pass")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--save-dir", help="write each job's image here")
     parser.add_argument("--child", help=argparse.SUPPRESS)

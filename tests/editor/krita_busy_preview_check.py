@@ -13,8 +13,7 @@ import sys
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import job_settings, made_active, repeat_with, run_and_report, unless_a_message
-from krita_qt import QtWidgets
+from krita_check_report import job_settings, made_active, progress_window, repeat_with, run_and_report, unless_a_message
 
 WIDTH, HEIGHT = 600, 400  # large enough that converting a preview takes Krita a while
 RESULT = "Style: tiny style"
@@ -22,13 +21,6 @@ config = json.loads(sys.argv[1])
 k = Krita.instance()
 checks = {}
 info = {"layers_after_each_job": []}
-
-
-def progress_window():
-    for widget in QtWidgets.QApplication.topLevelWidgets():
-        if widget.objectName() == "painterly_progress" and widget.isVisible():
-            return widget
-    return None
 
 
 def cmyk_document():

@@ -37,6 +37,16 @@ def made_active(doc, node):
     return active is not None and active.uniqueId() == node.uniqueId()
 
 
+def progress_window():
+    """The plugin's progress window while it is shown, else None."""
+    from krita_qt import QtWidgets
+
+    for widget in QtWidgets.QApplication.topLevelWidgets():
+        if widget.objectName() == "painterly_progress" and widget.isVisible():
+            return widget
+    return None
+
+
 def unless_a_message(messages, condition, awaited, timeout=120):
     """A krita_headless.until waiting for condition() to be truthy; a message box appearing instead (`messages`, as
     krita_headless.auto_dismiss_dialogs collects them) fails the step at once, naming what was awaited."""

@@ -19,7 +19,14 @@ import zipfile
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import job_settings, made_active, repeat_with, run_and_report, unless_a_message
+from krita_check_report import (
+    job_settings,
+    made_active,
+    progress_window,
+    repeat_with,
+    run_and_report,
+    unless_a_message,
+)
 from krita_qt import QtCore, QtWidgets
 
 TRANSFER = "painterly_style_transfer"
@@ -65,13 +72,6 @@ def autosaves(folder):
 
 def layer_names(doc):
     return [node.name() for node in doc.rootNode().childNodes()]
-
-
-def progress_window():
-    for widget in QtWidgets.QApplication.topLevelWidgets():
-        if widget.objectName() == "painterly_progress" and widget.isVisible():
-            return widget
-    return None
 
 
 def idle():

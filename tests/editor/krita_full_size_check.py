@@ -13,21 +13,13 @@ import sys
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import job_settings, made_active, repeat_with, run_and_report
-from krita_qt import QtWidgets
+from krita_check_report import job_settings, made_active, progress_window, repeat_with, run_and_report
 
 RESULT = "Style: tiny style"
 config = json.loads(sys.argv[1])
 k = Krita.instance()
 checks = {}
 info = {"progress_labels": []}
-
-
-def progress_label():
-    for widget in QtWidgets.QApplication.topLevelWidgets():
-        if widget.objectName() == "painterly_progress" and widget.isVisible():
-            return widget.labelText()
-    return None
 
 
 def painted(doc, source, settings, name, messages):
@@ -39,7 +31,8 @@ def painted(doc, source, settings, name, messages):
     def done():
         if messages:
             raise RuntimeError(f"a message instead of the result: {messages}")
-        label = progress_label()
+        window = progress_window()
+        label = window.labelText() if window is not None else None
         if label and label not in info["progress_labels"]:
             info["progress_labels"].append(label)
         return doc.nodeByName(RESULT)

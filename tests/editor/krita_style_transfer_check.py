@@ -21,6 +21,7 @@ from krita_check_report import (
     REPEAT,
     job_settings,
     made_active,
+    progress_window,
     repeat_with,
     report_step,
     run_and_report,
@@ -100,13 +101,6 @@ def pixels(node):
 
 def layer_names(doc):
     return [node.name() for node in doc.rootNode().childNodes()]
-
-
-def progress_window():
-    for widget in QApplication.topLevelWidgets():
-        if widget.objectName() == "painterly_progress" and widget.isVisible():
-            return widget
-    return None
 
 
 def idle():
