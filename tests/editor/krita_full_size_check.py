@@ -13,7 +13,14 @@ import sys
 
 import krita_headless as kh
 from krita import Krita
-from krita_check_report import job_settings, made_active, progress_window, repeat_with, run_and_report
+from krita_check_report import (
+    job_settings,
+    made_active,
+    progress_window,
+    repeat_with,
+    run_and_report,
+    unless_a_message,
+)
 
 RESULT = "Style: tiny style"
 config = json.loads(sys.argv[1])
@@ -29,15 +36,13 @@ def painted(doc, source, settings, name, messages):
     repeat_with(settings)
 
     def done():
-        if messages:
-            raise RuntimeError(f"a message instead of the result: {messages}")
         window = progress_window()
         label = window.labelText() if window is not None else None
         if label and label not in info["progress_labels"]:
             info["progress_labels"].append(label)
         return doc.nodeByName(RESULT)
 
-    layer = yield kh.until(done, timeout=900)
+    layer = yield unless_a_message(messages, done, "the result", timeout=900)
     bounds = layer.bounds()
     with open(os.path.join(config["folder"], f"{name}.bgra"), "wb") as out:
         out.write(bytes(layer.pixelData(0, 0, doc.width(), doc.height())))
