@@ -47,6 +47,7 @@ def test_stylize_writes_the_image_and_the_report(painterly, photo, tmp_path):
         tmp_path / "out.png",
         "--report",
         tmp_path / "report.json",
+        "--enlarge-style",
         *STYLE_ARGS,
     )
     assert rc == 0, err
@@ -55,6 +56,7 @@ def test_stylize_writes_the_image_and_the_report(painterly, photo, tmp_path):
     for key in ("steps", "seconds", "seconds_per_step", "device", "dtype", "J", "J_content", "J_style"):
         assert key in report
     assert report["steps"] == 2 and report["J"] > 0
+    assert report["settings"]["enlarge_style"] is True
 
 
 @pytest.mark.parametrize("mode", ["L", "CMYK", "I;16", "P", "LA"])

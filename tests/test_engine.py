@@ -202,3 +202,21 @@ def test_a_detail_scale_reads_only_shallow_layers_and_holds_the_image_it_starts_
     assert objective.layers == {"conv1_1", "conv2_1", "conv3_1"} and objective.holds_start
     assert objective.content_layers == (("conv3_1", 1.0),)
     assert not torch.equal(full.image, detail.image)
+
+
+def test_a_style_smaller_than_the_scale_is_enlarged_only_when_asked(model, test_image):
+    """enlarge_style off: a 64-px style at a 128-px scale keeps its own size; a larger style is reduced either way."""
+    content, small_style, large_style = test_image(CONTENT, 128), test_image(STARRY, 64), test_image(STARRY, 256)
+    objective = Objective.of(settings_for("quality"))
+
+    def grams(style, style_scale=1.0, enlarge_style=True):
+        styles = [StyleImage(style)]
+        return objective.targets(model, content, styles, style_scale, exact=True, enlarge_style=enlarge_style).grams
+
+    kept, enlarged = grams(small_style, enlarge_style=False), grams(small_style)
+    at_its_own_size = grams(small_style, style_scale=0.5)  # 0.5 x 128 px: the style's own 64 px
+    reduced, reduced_anyway = grams(large_style), grams(large_style, enlarge_style=False)
+    for name in kept:
+        torch.testing.assert_close(kept[name], at_its_own_size[name])
+        assert not torch.allclose(kept[name], enlarged[name], rtol=0.01)
+        torch.testing.assert_close(reduced[name], reduced_anyway[name])

@@ -53,6 +53,12 @@ def add_job_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content-weight", type=float, help="alpha: how strongly the content is kept")
     parser.add_argument("--style-weight", type=float, help="beta: how strongly the style is imposed")
     parser.add_argument("--style-scale", type=float, help="size of style features relative to the output")
+    parser.add_argument(
+        "--enlarge-style",
+        action="store_true",
+        help="enlarge a style image past its own size to reach --style-scale (larger, softer strokes; the quality "
+        "and fast presets never enlarge it, so strokes stay crisp at 100%%)",
+    )
     parser.add_argument("--preserve-colors", action="store_true", help="keep the content's colours")
     parser.add_argument("--weights", help="VGG-19 weights file (else $PAINTERLY_WEIGHTS, caches, download)")
     parser.add_argument("--device", default="auto", help=f"{', '.join(DEVICE_CHOICES)} or cuda:N")
@@ -86,6 +92,7 @@ def job_overrides(args: argparse.Namespace, content_long_side: int) -> dict:
         "content_weight": args.content_weight,
         "style_weight": args.style_weight,
         "style_scale": args.style_scale,
+        "enlarge_style": args.enlarge_style or None,
         "preserve_colors": args.preserve_colors or None,
         "seed": args.seed,
         "init": init,

@@ -117,8 +117,13 @@ class Objective:
         style_scale: float,
         exact: bool,
         tile: int = UNTILED,
+        enlarge_style: bool = True,
     ) -> Targets:
-        """Content activations of `content` and the weight-blended Grams of the styles at this scale, by tiles."""
+        """Content activations of `content` and the weight-blended Grams of the styles at this scale, by tiles.
+
+        Each style image is resized to `style_scale` x this scale's long side; not past its own size unless
+        `enlarge_style`.
+        """
         features = self._features(model, exact)
         content_names = {name for name, _ in self.content_layers}
         style_names = {name for name, _ in self.style_layers}
@@ -128,7 +133,8 @@ class Objective:
         grams: dict[str, torch.Tensor] = {}
         long_side = max(1, round(max(height, width) * style_scale))
         for style in styles:
-            style_width, style_height = style_size(style.image, long_side)
+            side = long_side if enlarge_style else min(long_side, max(style.image.shape[1:]))
+            style_width, style_height = style_size(style.image, side)
             resized = resize(style.image, style_width, style_height)[None]
             tiles = self.tiles(style_width, style_height, tile)
             for name, total in gram_sums(features, resized, tiles, style_names).items():
@@ -209,12 +215,21 @@ def style_size(style: torch.Tensor, long_side: int) -> tuple[int, int]:
 
 
 def seed_costs(
-    model: StyleModel, image: torch.Tensor, content: torch.Tensor, styles: Sequence[StyleImage], style_scale: float
+    model: StyleModel,
+    image: torch.Tensor,
+    content: torch.Tensor,
+    styles: Sequence[StyleImage],
+    style_scale: float,
+    enlarge_style: bool = True,
 ) -> dict[str, float]:
-    """The origin document's J, J_content, J_style (alpha 10, beta 40) of an image as saved in 8 bits, in float32."""
+    """The origin document's J, J_content, J_style (alpha 10, beta 40) of an image as saved in 8 bits, in float32,
+    against the style targets the job had at its final scale."""
     width, height = image.shape[2], image.shape[1]
     saved = (image.clamp(0, 1) * 255).round() / 255
     with torch.no_grad():
-        targets = SEED_OBJECTIVE.targets(model, resize(content, width, height), styles, style_scale, exact=True)
+        scaled_content = resize(content, width, height)
+        targets = SEED_OBJECTIVE.targets(
+            model, scaled_content, styles, style_scale, exact=True, enlarge_style=enlarge_style
+        )
         total, j_content, j_style = SEED_OBJECTIVE.costs(model, saved[None], targets, exact=True)
     return {"J": total.item(), "J_content": j_content.item(), "J_style": j_style.item()}

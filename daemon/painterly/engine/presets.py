@@ -57,7 +57,8 @@ class Settings:
     coarsest_side: int  # coarse scales are added below `scales` until the coarsest is at most this long (0: off)
     fewer_steps_above: int  # a scale longer than this gets steps x (this / its long side)^2 (0: off)
     detail_above: int  # a scale after the first that is longer than this paints detail only (Objective.detail; 0: off)
-    style_scale: float
+    style_scale: float  # a style image's long side at each scale: style_scale x the scale's long side ...
+    enlarge_style: bool  # ... even past the style image's own size (False: never past it, so strokes stay crisp)
     preserve_colors: bool
     pooling: str
     padding: str
@@ -85,6 +86,7 @@ SEED = Settings(
     fewer_steps_above=0,
     detail_above=0,
     style_scale=1.0,
+    enlarge_style=True,
     preserve_colors=False,
     pooling="max",
     padding="zeros",
@@ -106,6 +108,7 @@ QUALITY = dataclasses.replace(
     coarsest_side=128,
     fewer_steps_above=512,
     padding="reflect",  # VGG's zeros paint a frame along the edges (docs/engine.md, "Borders")
+    enlarge_style=False,  # an enlarged style paints soft strokes (docs/engine.md, "style_scale at large sizes")
 )
 FAST = dataclasses.replace(QUALITY, preset="fast", iterations=40, size=256, scales=(1.0,), coarsest_side=0)
 PRESETS: dict[str, Settings] = {preset.preset: preset for preset in (SEED, QUALITY, FAST)}
@@ -194,6 +197,7 @@ _CONVERTERS = {
     "scales": _scales,
     "seed": lambda v: None if v is None else int(v),
     "preserve_colors": lambda v: v if isinstance(v, bool) else _not_bool(),
+    "enlarge_style": lambda v: v if isinstance(v, bool) else _not_bool(),
     "measure_costs": lambda v: v if isinstance(v, bool) else _not_bool(),
 }
 

@@ -311,7 +311,9 @@ def stylize(
         else:
             image = resize(image, width, height)
         held = image if objective.holds_start else scaled_content
-        targets = objective.targets(model, held, styles, settings.style_scale, exact=False, tile=tile)
+        targets = objective.targets(
+            model, held, styles, settings.style_scale, exact=False, tile=tile, enlarge_style=settings.enlarge_style
+        )
         del scaled_content, held
         evaluate = _evaluator(run, objective, targets, tile, best if level == len(sizes) - 1 else None)
         image = optimise(run, image[None].to(device), evaluate, steps[level])[0].cpu()
@@ -340,7 +342,7 @@ def stylize(
         "settings": _settings_report(dataclasses.replace(settings, seed=seed)),
     }
     if settings.measure_costs:
-        report.update(seed_costs(model, image, content, styles, settings.style_scale))
+        report.update(seed_costs(model, image, content, styles, settings.style_scale, settings.enlarge_style))
     return StyleResult(image, report)
 
 
