@@ -47,7 +47,7 @@ def test_costs_match_the_origin_formulas_computed_by_hand():
 def test_optimisation_lowers_the_seed_cost(model, test_image, preset):
     content, style = test_image(CONTENT, 96), test_image(STARRY)
     settings = settings_for(preset, {"iterations": 10, "coarse_iterations": 3, "size": 96, "seed": 1})
-    before = seed_costs(model, content, content, [StyleImage(style)], 1.0)["J"]
+    before = seed_costs(model, content, content, [StyleImage(style)], 1.0, settings.enlarge_style)["J"]
     result = stylize(model, content, [StyleImage(style)], settings)
     assert result.report["J"] < 0.7 * before
     assert result.report["steps"] == settings.iterations + (len(settings.scales) - 1) * settings.coarse_iterations
