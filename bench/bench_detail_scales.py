@@ -65,13 +65,14 @@ def finest_scale(model, content, styles, coarse, size: int, steps: int, detail: 
     return result.image, time.perf_counter() - started
 
 
-def crops(images: list[torch.Tensor], where: tuple[int, int]) -> Image.Image:
-    """CROP x CROP crops at (x, y) of each image, side by side with a 4 px gap."""
-    x, y = where
-    sheet = Image.new("RGB", (len(images) * (CROP + 4) - 4, CROP), "white")
+def crops(images: list[torch.Tensor], side: int = CROP) -> Image.Image:
+    """side x side crops from the middle of each image, side by side with a 4 px gap."""
+    sheet = Image.new("RGB", (len(images) * (side + 4) - 4, side), "white")
     for index, image in enumerate(images):
-        crop = image[:, y : y + CROP, x : x + CROP].clamp(0, 1).mul(255).round().byte().permute(1, 2, 0).numpy()
-        sheet.paste(Image.fromarray(crop), (index * (CROP + 4), 0))
+        height, width = image.shape[1:]
+        y, x = (height - side) // 2, (width - side) // 2
+        crop = image[:, y : y + side, x : x + side].clamp(0, 1).mul(255).round().byte().permute(1, 2, 0).numpy()
+        sheet.paste(Image.fromarray(crop), (index * (side + 4), 0))
     return sheet
 
 
@@ -100,7 +101,7 @@ def main() -> None:
         coarse = stylize(model, content, styles, settings_for("quality", {"size": args.size // 2, "seed": 1})).image
         steps = schedule(content.shape[2], content.shape[1], quality)[-1].steps
         runs = [("full", steps, False), ("detail", steps, True), ("full, long", args.long_steps, False)]
-        targets = scorer.targets(model, content, styles, quality.style_scale, exact=True)
+        targets = scorer.targets(model, content, styles, quality.style_scale, True, enlarge_style=quality.enlarge_style)
         images = []
         for label, count, detail in runs:
             image, seconds = finest_scale(model, content, styles, coarse, args.size, count, detail)
@@ -113,8 +114,7 @@ def main() -> None:
                 f"| {j.item():.3e} | {j_content.item():.3e} | {j_style.item():.3e} | {high_frequency(image):.3f} |",
                 flush=True,
             )
-        height, width = content.shape[1:]
-        sheet = crops(images, ((width - CROP) // 2, (height - CROP) // 2))
+        sheet = crops(images)
         sheet.save(out / f"{content_name}-{style_name}-crops.png")
 
 

@@ -9,7 +9,7 @@ Prints a Markdown table (seconds, high-frequency energy, seed-formula J) and wri
 224-px crops at 100 % per pair (small, enlarged, own size) to `--save-dir`.
 
     cd bench && python bench_style_resolution.py --weights PATH [--size 768] [--style-side 336] [--steps 40]
-        [--pairs 1,2,3] [--save-dir DIR]
+        [--pairs tubingen:starry_night,...] [--save-dir DIR]
 
 `--steps` sets the steps of every scale before the preset's rule for scales above 512 px (the table says so).
 """
@@ -20,26 +20,14 @@ import argparse
 import platform
 from pathlib import Path
 
-import numpy
 import torch
-from bench_full_size import SHARED_IMAGES
-from PIL import Image
+from bench_detail_scales import PAIRS, crops, photo
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.images import Picture, fit_long_side, load_picture, resize, save_picture
+from painterly.engine.images import Picture, fit_long_side, resize, save_picture
 from painterly.engine.presets import settings_for
 
-PAIRS = (
-    ("tubingen.jpg", "starry_night.jpg"),
-    ("golden_gate.jpg", "the_scream.jpg"),
-    ("boston.jpg", "composition_vii.jpg"),
-)
 CROP = 224  # fits the smallest output (336x252)
-
-
-def sized(path: Path, side: int) -> torch.Tensor:
-    rgb = load_picture(path).rgb
-    return resize(rgb, *fit_long_side(rgb.shape[2], rgb.shape[1], side))
 
 
 def detail_energy(image: torch.Tensor) -> float:
@@ -49,20 +37,13 @@ def detail_energy(image: torch.Tensor) -> float:
     return float((lightness.diff(dim=1).abs().mean() + lightness.diff(dim=0).abs().mean()) / 2)
 
 
-def middle_crop(image: torch.Tensor) -> numpy.ndarray:
-    height, width = image.shape[1:]
-    top, left = (height - CROP) // 2, (width - CROP) // 2
-    crop = image[:, top : top + CROP, left : left + CROP].clamp(0, 1) * 255
-    return crop.round().byte().permute(1, 2, 0).numpy()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", required=True)
     parser.add_argument("--size", type=int, default=768)
     parser.add_argument("--style-side", type=int, default=336)
     parser.add_argument("--steps", type=int, default=40, help="steps of every scale (the preset's: 200)")
-    parser.add_argument("--pairs", default="1,2,3", help=f"which of the {len(PAIRS)} pairs, e.g. 2,3")
+    parser.add_argument("--pairs", default=PAIRS, help="content:style names from shared/images, comma-separated")
     parser.add_argument("--save-dir", default="results/style-resolution")
     args = parser.parse_args()
     save_dir = Path(args.save_dir)
@@ -74,25 +55,25 @@ def main() -> None:
     print("| pair | job | output | seconds | high-frequency energy | J (seed formula) |")
     print("| --- | --- | --- | --- | --- | --- |")
     jobs = (("small", args.style_side, True), ("enlarged", args.size, True), ("own size", args.size, False))
-    for content_name, style_name in (PAIRS[int(index) - 1] for index in args.pairs.split(",")):
-        content = load_picture(SHARED_IMAGES / "content" / content_name).rgb
-        style = sized(SHARED_IMAGES / "style" / style_name, args.style_side)
-        crops = []
+    for pair in args.pairs.split(","):
+        content_name, style_name = pair.split(":")
+        content = photo("content", content_name)
+        given = photo("style", style_name)
+        style = resize(given, *fit_long_side(given.shape[2], given.shape[1], args.style_side))
+        steps = {"iterations": args.steps, "coarse_iterations": args.steps}
+        images = []
         for label, size, enlarge in jobs:
-            steps = {"iterations": args.steps, "coarse_iterations": args.steps}
             settings = settings_for("quality", {"size": size, "seed": 1, "enlarge_style": enlarge, **steps})
             result = stylize(model, content, [StyleImage(style)], settings)
-            image, report = result.image, result.report
-            name = f"{Path(content_name).stem}-{Path(style_name).stem}-{label.replace(' ', '-')}"
-            save_picture(Picture(image), save_dir / f"{name}.png")
-            crops.append(middle_crop(image))
+            images.append(result.image)
+            save_picture(Picture(result.image), save_dir / f"{content_name}-{style_name}-{label.replace(' ', '-')}.png")
+            width, height = result.image.shape[2], result.image.shape[1]
             print(
-                f"| {Path(content_name).stem} + {Path(style_name).stem} | {label} | {image.shape[2]}x{image.shape[1]} "
-                f"| {report['seconds']:.0f} s | {detail_energy(image):.2f} | {report['J']:.3g} |",
+                f"| {content_name} + {style_name} | {label} | {width}x{height} | {result.report['seconds']:.0f} s "
+                f"| {detail_energy(result.image):.2f} | {result.report['J']:.3g} |",
                 flush=True,
             )
-        strip = Image.fromarray(numpy.concatenate(crops, axis=1))
-        strip.save(save_dir / f"crops-{Path(content_name).stem}-{Path(style_name).stem}.png")
+        crops(images, CROP).save(save_dir / f"crops-{content_name}-{style_name}.png")
 
 
 if __name__ == "__main__":
