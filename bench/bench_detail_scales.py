@@ -101,7 +101,7 @@ def main() -> None:
         coarse = stylize(model, content, styles, settings_for("quality", {"size": args.size // 2, "seed": 1})).image
         steps = schedule(content.shape[2], content.shape[1], quality)[-1].steps
         runs = [("full", steps, False), ("detail", steps, True), ("full, long", args.long_steps, False)]
-        targets = scorer.targets(model, content, styles, quality.style_scale, True, enlarge_style=quality.enlarge_style)
+        targets = scorer.targets(model, content, styles, True)
         images = []
         for label, count, detail in runs:
             image, seconds = finest_scale(model, content, styles, coarse, args.size, count, detail)

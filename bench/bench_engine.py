@@ -103,7 +103,7 @@ def time_to_target(weights: str, size: int, plain_steps: int) -> None:
         trace.append(plain.step())
     plain_seconds = time.perf_counter() - started
     final = plain.image.detach()[0]
-    target = seed_costs(model, final, content, [StyleImage(style)], 1.0)["J"]
+    target = seed_costs(model, final, content, [StyleImage(style)])["J"]
     print(f"\n## Time to the plain recipe's cost ({size} px, Tübingen + Starry Night)\n")
     print(
         f"plain seed recipe: {plain_steps} steps in {plain_seconds:.0f} s; J of its saved last step {target:.4g}; "

@@ -4,16 +4,20 @@
    (estimated peak, tile per scale, L-BFGS memory) and the steps per scale.
 2. Seconds per evaluation (J and its gradient) at one size, untiled and by tiles: the halo's overhead.
 
-    python bench/bench_full_size.py --weights PATH [--sizes 1024,2400x1600] [--memory-limit 6G] [--steps N]
-        [--overhead-size 1024] [--save-dir DIR]
+    cd bench && python bench_full_size.py --weights PATH [--sizes 1024,2400x1600] [--memory-limit 6G] [--steps N]
+        [--overhead-size 1024] [--save-dir DIR] [--pair tubingen:starry_night] [--overrides JSON] [--label NAME]
+        [--no-huge-pages]
 
-`--steps N` caps every scale at N steps (to measure large sizes on a slow machine; the table says so).
+`--steps N` caps every scale at N steps (to measure large sizes on a slow machine; the table says so);
+`--overrides` changes settings of the preset (a candidate schedule); the table gives each result's detail energy
+(bench_style_resolution.detail_energy) next to its time.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -23,6 +27,7 @@ import time
 from pathlib import Path
 
 import torch
+from bench_style_resolution import detail_energy
 
 from painterly.engine import StyleImage, load_model, stylize
 from painterly.engine.images import Picture, load_picture, resize, save_picture
@@ -33,9 +38,9 @@ from painterly.engine.presets import settings_for
 SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
 
 
-def content_at(width: int, height: int) -> torch.Tensor:
-    """Tübingen cropped to the aspect ratio asked for, then resized to width x height."""
-    photo = load_picture(SHARED_IMAGES / "content" / "tubingen.jpg").rgb
+def content_at(width: int, height: int, name: str = "tubingen") -> torch.Tensor:
+    """A photo of shared/images/content cropped to the aspect ratio asked for, then resized to width x height."""
+    photo = load_picture(SHARED_IMAGES / "content" / f"{name}.jpg").rgb
     photo_height, photo_width = photo.shape[1:]
     if width / height > photo_width / photo_height:
         keep = round(photo_width * height / width)
@@ -60,8 +65,9 @@ def run_job(args: argparse.Namespace) -> None:
     model = load_model(
         args.weights, "auto", memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None
     )
-    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
-    overrides = {"size": max(width, height), "seed": 1}
+    content_name, style_name = args.pair.split(":")
+    style = load_picture(SHARED_IMAGES / "style" / f"{style_name}.jpg").rgb
+    overrides = {"size": max(width, height), "seed": 1, **json.loads(args.overrides)}
     if args.steps:
         overrides.update(iterations=min(args.steps, 200), coarse_iterations=min(args.steps, 200))
     per_scale: dict[int, float] = {}
@@ -73,14 +79,15 @@ def run_job(args: argparse.Namespace) -> None:
 
     result = stylize(
         model,
-        content_at(width, height),
+        content_at(width, height, content_name),
         [StyleImage(style)],
         settings_for("quality", overrides),
         on_progress=on_progress,
     )
     if args.save_dir:
         Path(args.save_dir).mkdir(parents=True, exist_ok=True)
-        save_picture(Picture(result.image), Path(args.save_dir) / f"quality-{width}x{height}.png")
+        name = f"{content_name}-{style_name}-{width}x{height}{'-' + args.label if args.label else ''}.png"
+        save_picture(Picture(result.image), Path(args.save_dir) / name)
     report = result.report
     print(
         json.dumps(
@@ -91,8 +98,10 @@ def run_job(args: argparse.Namespace) -> None:
                 "memory": report["memory"],
                 "scales": report["scales"],
                 "steps_per_scale": report["steps_per_scale"],
+                "evaluations_per_scale": report["evaluations_per_scale"],
                 "seconds_per_scale": [round(per_scale.get(i + 1, 0.0), 1) for i in range(len(report["scales"]))],
                 "device": f"{report['device']} {report['dtype']}",
+                "detail_energy": detail_energy(result.image),
             }
         )
     )
@@ -101,24 +110,34 @@ def run_job(args: argparse.Namespace) -> None:
 def job_table(args: argparse.Namespace) -> None:
     capped = f", every scale capped at {args.steps} steps" if args.steps else ""
     limit = args.memory_limit or "default (half the RAM)"
-    print(f"\n## `quality` at full size (memory limit {limit}{capped})\n")
-    print("| size | seconds | peak RSS | estimated peak | tile per scale | L-BFGS memory | scales (steps, seconds) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    changed = f", {args.overrides}" if args.overrides != "{}" else ""
+    heap = "" if args.huge_pages else ", THP_MEM_ALLOC_ENABLE=0"
+    print(f"\n## `quality` at full size, {args.pair} (memory limit {limit}{capped}{changed}{heap})\n")
+    print(
+        "| size | seconds | peak RSS | estimated peak | tile per scale | L-BFGS memory "
+        "| scales (steps, evaluations, seconds) | detail energy |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for size in args.sizes.split(","):
         command = [sys.executable, __file__, "--weights", args.weights, "--child", size]
-        for flag in ("memory_limit", "steps", "save_dir"):
+        for flag in ("memory_limit", "steps", "save_dir", "pair", "overrides", "label"):
             if getattr(args, flag):
                 command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
-        run = subprocess.run(command, capture_output=True, text=True)
+        environment = {**os.environ, **({} if args.huge_pages else {"THP_MEM_ALLOC_ENABLE": "0"})}
+        run = subprocess.run(command, capture_output=True, text=True, env=environment)
         if run.returncode != 0:
-            print(f"| {size} | failed: {run.stderr.strip().splitlines()[-1]} | | | | | |")
+            print(f"| {size} | failed: {run.stderr.strip().splitlines()[-1]} | | | | | | |")
             continue
         job = json.loads(run.stdout.strip().splitlines()[-1])
         memory = job["memory"]
         scales = ", ".join(
-            f"{scale} ({steps}, {seconds} s)"
-            for scale, steps, seconds in zip(
-                job["scales"], job["steps_per_scale"], job["seconds_per_scale"], strict=True
+            f"{scale} ({steps}, {evaluations}, {seconds} s)"
+            for scale, steps, evaluations, seconds in zip(
+                job["scales"],
+                job["steps_per_scale"],
+                job["evaluations_per_scale"],
+                job["seconds_per_scale"],
+                strict=True,
             )
         )
         tiles = ", ".join(
@@ -127,7 +146,7 @@ def job_table(args: argparse.Namespace) -> None:
         )
         print(
             f"| {job['size']} | {job['seconds']:.0f} s | {job['peak_mib']} MiB | {memory['estimated_peak_mib']} MiB "
-            f"| {tiles} | {memory['lbfgs_history']} | {scales} |",
+            f"| {tiles} | {memory['lbfgs_history']} | {scales} | {job['detail_energy']:.2f} |",
             flush=True,
         )
 
@@ -139,7 +158,7 @@ def overhead_table(args: argparse.Namespace) -> None:
     objective = Objective.of(settings)
     content = content_at(width, height)
     style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
-    targets = objective.targets(model, content, [StyleImage(style)], 1.0, exact=False)
+    targets = objective.targets(model, content, [StyleImage(style)], exact=False)
     image = content[None].to(model.compute.device)
     print(f"\n## Seconds per evaluation (J and gradient) at {width}x{height}, median of {args.repeats}\n")
     print("| tiles | tile side | crop pixels / image pixels | seconds | vs untiled |")
@@ -171,6 +190,10 @@ def main() -> None:
     parser.add_argument("--overhead-tiles", default="512,256", help="tile sides compared with the untiled pass")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--save-dir", help="write each job's image here")
+    parser.add_argument("--pair", default="tubingen:starry_night", help="content:style names from shared/images")
+    parser.add_argument("--overrides", default="{}", help="settings over the preset's, as JSON")
+    parser.add_argument("--label", default="", help="added to the saved image's name")
+    parser.add_argument("--no-huge-pages", dest="huge_pages", action="store_false", help="THP_MEM_ALLOC_ENABLE=0")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import json
+import os
 import platform
 import resource
 import statistics
@@ -34,6 +35,7 @@ from painterly.engine.objective import Objective
 from painterly.engine.presets import settings_for
 
 M_TRIM_THRESHOLD, M_MMAP_MAX, M_ARENA_MAX = -1, -4, -8  # glibc's malloc.h
+HEAPS = ("default", "reuse", "huge-pages")  # huge-pages: PyTorch's THP_MEM_ALLOC_ENABLE (2 MiB pages, madvise)
 
 
 def keep_freed_blocks() -> None:
@@ -63,7 +65,7 @@ def measure(args: argparse.Namespace) -> None:
         print(json.dumps({"seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10}))
         return
     objective = Objective.of(settings_for("quality"))
-    targets = objective.targets(model, content, [StyleImage(style)], 1.0, exact=False)
+    targets = objective.targets(model, content, [StyleImage(style)], exact=False)
     samples: list[tuple[float, int, float]] = []
 
     def evaluations() -> None:
@@ -94,7 +96,8 @@ def measure(args: argparse.Namespace) -> None:
 def child(args: argparse.Namespace, size: str, heap: str, *options: str) -> dict:
     """One measurement in a fresh process: its JSON line."""
     command = [sys.executable, __file__, "--weights", args.weights, "--child", size, "--heap", heap, *options]
-    run = subprocess.run(command, capture_output=True, text=True, check=True)
+    environment = {**os.environ, "THP_MEM_ALLOC_ENABLE": "1" if heap == "huge-pages" else "0"}
+    run = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
     return json.loads(run.stdout.splitlines()[-1])
 
 
@@ -106,7 +109,7 @@ def main() -> None:
     parser.add_argument("--job-size", default="1200x800")
     parser.add_argument("--job-steps", type=int, default=10, help="steps of the one-scale job (0 skips it)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--heap", choices=("default", "reuse"), help=argparse.SUPPRESS)
+    parser.add_argument("--heap", choices=HEAPS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         measure(args)
@@ -117,7 +120,7 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for size in args.sizes.split(","):
         default_seconds = None
-        for heap in ("default", "reuse"):
+        for heap in HEAPS:
             run = child(args, size, heap, "--repeats", str(args.repeats), "--job-steps", "0")
             default_seconds = default_seconds or run["seconds"]
             print(
@@ -131,7 +134,7 @@ def main() -> None:
     print("| heap | seconds | peak RSS | vs default |")
     print("| --- | --- | --- | --- |")
     default_seconds = None
-    for heap in ("default", "reuse"):
+    for heap in HEAPS:
         run = child(args, args.job_size, heap, "--job-steps", str(args.job_steps))
         default_seconds = default_seconds or run["seconds"]
         print(f"| {heap} | {run['seconds']:.1f} s | {run['peak_mib']} MiB | {run['seconds'] / default_seconds:.2f}x |")

@@ -40,17 +40,25 @@ def test_costs_match_the_origin_formulas_computed_by_hand():
         4 * n_c**2 * (n_h * n_w) ** 2
     )
     assert losses.content_cost(a_c, a_g).item() == pytest.approx(float(by_hand_content), rel=1e-5)
-    assert losses.style_cost(losses.gram(a_s), a_g).item() == pytest.approx(float(by_hand_style), rel=1e-5)
+    assert losses.gram_distance(losses.gram(a_s), losses.gram(a_g)).item() == pytest.approx(
+        float(by_hand_style), rel=1e-5
+    )
 
 
 @pytest.mark.parametrize("preset", ["seed", "quality"])
 def test_optimisation_lowers_the_seed_cost(model, test_image, preset):
     content, style = test_image(CONTENT, 96), test_image(STARRY)
-    settings = settings_for(preset, {"iterations": 10, "coarse_iterations": 3, "size": 96, "seed": 1})
-    before = seed_costs(model, content, content, [StyleImage(style)], 1.0, settings.enlarge_style)["J"]
+    settings = settings_for(
+        preset, {"iterations": 10, "coarse_iterations": 3, "size": 96, "seed": 1, "measure_costs": True}
+    )
+    before = seed_costs(model, content, content, [StyleImage(style)], Objective.of(settings))["J"]
     result = stylize(model, content, [StyleImage(style)], settings)
     assert result.report["J"] < 0.7 * before
     assert result.report["steps"] == settings.iterations + (len(settings.scales) - 1) * settings.coarse_iterations
+    for steps, evaluations in zip(
+        result.report["steps_per_scale"], result.report["evaluations_per_scale"], strict=True
+    ):
+        assert evaluations >= steps + (settings.optimizer == "lbfgs")  # L-BFGS evaluates its start too
     assert result.image.min() >= 0 and result.image.max() <= 1
 
 
@@ -84,7 +92,7 @@ def test_blend_weights_move_the_result_between_two_styles(model, test_image):
     content, starry, scream = test_image(CONTENT), test_image(STARRY), test_image(SCREAM)
 
     def distance_to(result_image, style):
-        return seed_costs(model, result_image, content, [StyleImage(style)], 1.0)["J_style"]
+        return seed_costs(model, result_image, content, [StyleImage(style)])["J_style"]
 
     ratios = []
     for weight in (1.0, 0.5, 0.0):
@@ -128,7 +136,7 @@ def test_bf16_convolutions_give_the_fp32_result_within_tolerance(weights_path, t
     from painterly.engine import load_model
 
     content, style = test_image(CONTENT), test_image(STARRY)
-    settings = settings_for("fast", {"iterations": 15, "size": 64, "seed": 5})
+    settings = settings_for("fast", {"iterations": 15, "size": 64, "seed": 5, "measure_costs": True})
     costs = {
         precision: stylize(
             load_model(str(weights_path), "cpu", precision), content, [StyleImage(style)], settings
@@ -207,11 +215,11 @@ def test_a_detail_scale_reads_only_shallow_layers_and_holds_the_image_it_starts_
 def test_a_style_smaller_than_the_scale_is_enlarged_only_when_asked(model, test_image):
     """enlarge_style off: a 64-px style at a 128-px scale keeps its own size; a larger style is reduced either way."""
     content, small_style, large_style = test_image(CONTENT, 128), test_image(STARRY, 64), test_image(STARRY, 256)
-    objective = Objective.of(settings_for("quality"))
 
     def grams(style, style_scale=1.0, enlarge_style=True):
-        styles = [StyleImage(style)]
-        return objective.targets(model, content, styles, style_scale, exact=True, enlarge_style=enlarge_style).grams
+        sizing = {"style_scale": style_scale, "enlarge_style": enlarge_style}
+        objective = Objective.of(settings_for("quality", sizing))
+        return objective.targets(model, content, [StyleImage(style)], exact=True).grams
 
     kept, enlarged = grams(small_style, enlarge_style=False), grams(small_style)
     at_its_own_size = grams(small_style, style_scale=0.5)  # 0.5 x 128 px: the style's own 64 px

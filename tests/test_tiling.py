@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.objective import Objective
+from painterly.engine.objective import SEED_OBJECTIVE, Objective, seed_costs
 from painterly.engine.presets import settings_for
 from painterly.engine.tiling import feature_maps, halo, tile_grid
 
@@ -55,8 +55,8 @@ def quality_objective(padding: str, tv_weight: float = 0.0) -> Objective:
 def costs_both_ways(model, test_image, objective):
     content = test_image(CONTENT, 256)
     style = test_image(STARRY, 200)
-    whole_targets = objective.targets(model, content, [StyleImage(style)], 1.0, exact=False)
-    tiled_targets = objective.targets(model, content, [StyleImage(style)], 1.0, exact=False, tile=TILE)
+    whole_targets = objective.targets(model, content, [StyleImage(style)], exact=False)
+    tiled_targets = objective.targets(model, content, [StyleImage(style)], exact=False, tile=TILE)
     generator = torch.Generator().manual_seed(0)
     image = (content + 0.2 * torch.rand(content.shape, generator=generator) - 0.1).clamp(0, 1)[None]
     whole = objective.cost_and_gradient(model, image, whole_targets)
@@ -85,11 +85,25 @@ def test_tiled_cost_and_gradient_in_bf16_stay_within_the_stated_bound(bf16_model
     assert ((g_tiled - g_whole).norm() / g_whole.norm()).item() < 1e-2
 
 
+def test_the_reports_seed_costs_by_tiles_equal_the_untiled_ones(fp32_model, test_image):
+    """The report's float32 pass over the result runs in the final scale's tiles, so it never outgrows the plan."""
+    content, style = test_image(CONTENT, 256), test_image(STARRY, 200)
+    image = (content + 0.2 * torch.rand(content.shape, generator=torch.Generator().manual_seed(0)) - 0.1).clamp(0, 1)
+    whole = seed_costs(fp32_model, image, content, [StyleImage(style)])
+    tiled = seed_costs(fp32_model, image, content, [StyleImage(style)], tile=TILE)
+    assert len(SEED_OBJECTIVE.tiles(256, content.shape[1], TILE)) > 1
+    for name in ("J", "J_content", "J_style"):
+        assert tiled[name] == pytest.approx(whole[name], rel=1e-5), name
+    assert whole["J_content"] > 0 and whole["J_style"] > 0
+
+
 def test_stylize_tiles_transparently_when_the_memory_plan_asks(fp32_model, test_image):
     from painterly.engine.stylize import plan_job
 
     content, style = test_image(CONTENT, 240), test_image(STARRY)
-    settings = settings_for("fast", {"iterations": 3, "size": 240, "seed": 1, "optimizer": "adam"})
+    settings = settings_for(
+        "fast", {"iterations": 3, "size": 240, "seed": 1, "optimizer": "adam", "measure_costs": True}
+    )
     size = (content.shape[2], content.shape[1])
     untiled_plan = plan_job(fp32_model, settings, size)
     assert untiled_plan.tiles == (240,)

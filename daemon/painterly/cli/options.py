@@ -83,7 +83,8 @@ def style_blend(args: argparse.Namespace, style_count: int) -> list[float]:
 def job_overrides(args: argparse.Namespace, content_long_side: int) -> dict:
     """Settings the user gave on the command line (None = keep the preset's).
 
-    Without --size the output never gets larger than the content just because the preset is large.
+    Without --size the output never gets larger than the content just because the preset is large. A --report
+    carries the seed-formula costs of the result (measure_costs).
     """
     init = args.init if args.init in ("content", "noise") else "image"
     return {
@@ -96,6 +97,7 @@ def job_overrides(args: argparse.Namespace, content_long_side: int) -> dict:
         "preserve_colors": args.preserve_colors or None,
         "seed": args.seed,
         "init": init,
+        "measure_costs": True if args.report else None,
     }
 
 

@@ -41,11 +41,6 @@ def gram_distance(target_gram: torch.Tensor, generated_gram: torch.Tensor) -> to
     return (target_gram - generated_gram).pow(2).sum() / (4 * channels**2)
 
 
-def style_cost(target_gram: torch.Tensor, generated: torch.Tensor) -> torch.Tensor:
-    """J_s for one layer, given the style's per-position Gram and the generated image's activations."""
-    return gram_distance(target_gram, gram(generated))
-
-
 def style_gradient_term(residual: torch.Tensor, activations: torch.Tensor, positions: int) -> torch.Tensor:
     """A term whose gradient in `activations` (part of a map of `positions` positions) is J_s's.
 

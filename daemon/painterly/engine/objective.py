@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import torch
 
 from painterly.engine.images import fit_long_side, resize
-from painterly.engine.losses import content_cost, gram_distance, style_cost, style_gradient_term, total_variation
+from painterly.engine.losses import content_cost, gram, gram_distance, style_gradient_term, total_variation
 from painterly.engine.model import StyleModel
 from painterly.engine.presets import (
     SEED_ALPHA,
@@ -29,6 +29,7 @@ from painterly.engine.tiling import (
     halo,
     positions,
     tile_grid,
+    tile_statistics,
 )
 from painterly.engine.vgg import LAYER_NAMES, layer_scale
 
@@ -65,6 +66,8 @@ class Objective:
     pooling: str = "max"
     padding: str = "zeros"
     holds_start: bool = False  # the content targets are the image the scale starts from, not the content photo
+    style_scale: float = 1.0  # a style image's long side at a scale: style_scale x the scale's long side ...
+    enlarge_style: bool = True  # ... even past the style image's own size (False: never past it)
 
     @classmethod
     def of(cls, settings: Settings) -> Objective:
@@ -77,6 +80,8 @@ class Objective:
             settings.tv_weight,
             settings.pooling,
             settings.padding,
+            style_scale=settings.style_scale,
+            enlarge_style=settings.enlarge_style,
         )
 
     def detail(self) -> Objective:
@@ -114,10 +119,8 @@ class Objective:
         model: StyleModel,
         content: torch.Tensor,
         styles: Sequence[StyleImage],
-        style_scale: float,
         exact: bool,
         tile: int = UNTILED,
-        enlarge_style: bool = True,
     ) -> Targets:
         """Content activations of `content` and the weight-blended Grams of the styles at this scale, by tiles.
 
@@ -131,9 +134,9 @@ class Objective:
         content_maps = feature_maps(features, content[None], self.tiles(width, height, tile), content_names)
         total_weight = sum(style.weight for style in styles)
         grams: dict[str, torch.Tensor] = {}
-        long_side = max(1, round(max(height, width) * style_scale))
+        long_side = max(1, round(max(height, width) * self.style_scale))
         for style in styles:
-            side = long_side if enlarge_style else min(long_side, max(style.image.shape[1:]))
+            side = long_side if self.enlarge_style else min(long_side, max(style.image.shape[1:]))
             style_width, style_height = style_size(style.image, side)
             resized = resize(style.image, style_width, style_height)[None]
             tiles = self.tiles(style_width, style_height, tile)
@@ -143,12 +146,24 @@ class Objective:
         return Targets(content_maps, grams)
 
     def costs(
-        self, model: StyleModel, image: torch.Tensor, targets: Targets, exact: bool = False
+        self, model: StyleModel, image: torch.Tensor, targets: Targets, exact: bool = False, tile: int = UNTILED
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """(J, J_content, J_style) of an (1, 3, H, W) image in one pass; J includes the TV term."""
-        features = model.features(image, self.layers, exact, self.pooling, self.padding)
+        """(J, J_content, J_style) of an (1, 3, H, W) image in one pass; J includes the TV term.
+
+        By tiles of at most `tile` px, without gradients, when the image is larger.
+        """
+        height, width = image.shape[2:]
+        tiles = self.tiles(width, height, tile)
+        if len(tiles) == 1:
+            features = model.features(image, self.layers, exact, self.pooling, self.padding)
+            grams = {name: gram(features[name]) for name, _ in self.style_layers}
+        else:
+            style_names = {name for name, _ in self.style_layers}
+            content_names = {name for name, _ in self.content_layers}
+            sums, features = tile_statistics(self._features(model, exact), image, tiles, style_names, content_names)
+            grams = {name: total / positions(name, width, height) for name, total in sums.items()}
         j_content = sum(w * content_cost(targets.content[n], features[n]) for n, w in self.content_layers)
-        j_style = sum(w * style_cost(targets.grams[n], features[n]) for n, w in self.style_layers)
+        j_style = sum(w * gram_distance(targets.grams[n], grams[n]) for n, w in self.style_layers)
         total = self.alpha * j_content + self.beta * j_style
         if self.tv_weight:
             total = total + self.tv_weight * total_variation(image)
@@ -219,17 +234,16 @@ def seed_costs(
     image: torch.Tensor,
     content: torch.Tensor,
     styles: Sequence[StyleImage],
-    style_scale: float,
-    enlarge_style: bool = True,
+    job: Objective = SEED_OBJECTIVE,
+    tile: int = UNTILED,
 ) -> dict[str, float]:
     """The origin document's J, J_content, J_style (alpha 10, beta 40) of an image as saved in 8 bits, in float32,
-    against the style targets the job had at its final scale."""
+    against style targets sized as `job` (the job's objective) sizes them; by tiles of at most `tile` px where the
+    image is larger."""
     width, height = image.shape[2], image.shape[1]
     saved = (image.clamp(0, 1) * 255).round() / 255
+    seed = dataclasses.replace(SEED_OBJECTIVE, style_scale=job.style_scale, enlarge_style=job.enlarge_style)
     with torch.no_grad():
-        scaled_content = resize(content, width, height)
-        targets = SEED_OBJECTIVE.targets(
-            model, scaled_content, styles, style_scale, exact=True, enlarge_style=enlarge_style
-        )
-        total, j_content, j_style = SEED_OBJECTIVE.costs(model, saved[None], targets, exact=True)
+        targets = seed.targets(model, resize(content, width, height), styles, exact=True, tile=tile)
+        total, j_content, j_style = seed.costs(model, saved[None], targets, exact=True, tile=tile)
     return {"J": total.item(), "J_content": j_content.item(), "J_style": j_style.item()}

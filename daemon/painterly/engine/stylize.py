@@ -101,6 +101,7 @@ class _Run:
     step: int = 0
     level: int = 0
     work_done: float = 0.0
+    evaluations: list[int] = dataclasses.field(default_factory=list)  # of J and its gradient, per scale
 
     def report_step(self, cost: float, image: torch.Tensor) -> None:
         self.step += 1
@@ -140,6 +141,7 @@ def _evaluator(run: _Run, objective: Objective, targets: Targets, tile: int, bes
 
     def evaluate(image: torch.Tensor) -> tuple[float, torch.Tensor]:
         run.cancel.raise_if_cancelled()
+        run.evaluations[run.level] += 1
         cost, gradient = objective.cost_and_gradient(run.model, image, targets, tile)
         if best is not None:
             best.offer(cost, image, run.step + 1)
@@ -296,7 +298,9 @@ def stylize(
     generator = torch.Generator().manual_seed(seed)
     objectives = scale_objectives(settings, sizes)
     steps = [scale.steps for scale in scales]
-    run = _Run(model, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
+    run = _Run(
+        model, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter(), evaluations=[0] * len(sizes)
+    )
     optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
     best = _BestIterate() if settings.keep == "best" else None
     device = model.compute.device
@@ -311,9 +315,7 @@ def stylize(
         else:
             image = resize(image, width, height)
         held = image if objective.holds_start else scaled_content
-        targets = objective.targets(
-            model, held, styles, settings.style_scale, exact=False, tile=tile, enlarge_style=settings.enlarge_style
-        )
+        targets = objective.targets(model, held, styles, exact=False, tile=tile)
         del scaled_content, held
         evaluate = _evaluator(run, objective, targets, tile, best if level == len(sizes) - 1 else None)
         image = optimise(run, image[None].to(device), evaluate, steps[level])[0].cpu()
@@ -335,6 +337,7 @@ def stylize(
         "dtype": model.dtype,
         "scales": [f"{width}x{height}" for width, height in sizes],
         "steps_per_scale": steps,
+        "evaluations_per_scale": run.evaluations,
         "detail_scales": [f"{w}x{h}" for (w, h), o in zip(sizes, objectives, strict=True) if o.holds_start],
         "memory": plan.report(),
         "weights": model.weights_description,
@@ -342,7 +345,7 @@ def stylize(
         "settings": _settings_report(dataclasses.replace(settings, seed=seed)),
     }
     if settings.measure_costs:
-        report.update(seed_costs(model, image, content, styles, settings.style_scale, settings.enlarge_style))
+        report.update(seed_costs(model, image, content, styles, objectives[-1], plan.tiles[-1]))
     return StyleResult(image, report)
 
 

@@ -101,35 +101,41 @@ def positions(name: str, width: int, height: int) -> int:
 
 def gram_sums(features: Features, image: torch.Tensor, tiles: list[Tile], layers: set[str]) -> dict[str, torch.Tensor]:
     """Sum over all positions of a a^T at each layer, for an (1, 3, H, W) image, without gradients."""
-    sums: dict[str, torch.Tensor] = {}
-    with torch.no_grad():
-        for tile in tiles:
-            found = features(tile.cut(image), layers)
-            for name in layers:
-                part = gram_sum(tile.interior_of(found[name], layer_scale(name)))
-                sums[name] = sums[name] + part if name in sums else part
-    return sums
+    return tile_statistics(features, image, tiles, layers, set())[0]
 
 
 def feature_maps(
     features: Features, image: torch.Tensor, tiles: list[Tile], layers: set[str]
 ) -> dict[str, torch.Tensor]:
     """The whole image's activation maps at `layers`, assembled from tile interiors, without gradients."""
+    return tile_statistics(features, image, tiles, set(), layers)[1]
+
+
+def tile_statistics(
+    features: Features, image: torch.Tensor, tiles: list[Tile], gram_layers: set[str], map_layers: set[str]
+) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+    """Gram sums at `gram_layers` and whole maps at `map_layers` of an (1, 3, H, W) image, in one pass by tiles,
+    without gradients."""
+    sums: dict[str, torch.Tensor] = {}
+    maps: dict[str, torch.Tensor] = {}
+    height, width = image.shape[2:]
     with torch.no_grad():
-        if len(tiles) == 1:
-            return features(image, layers)
-        maps: dict[str, torch.Tensor] = {}
-        height, width = image.shape[2:]
         for tile in tiles:
-            found = features(tile.cut(image), layers)
-            for name in layers:
+            found = features(tile.cut(image), gram_layers | map_layers)
+            for name in gram_layers:
+                part = gram_sum(tile.interior_of(found[name], layer_scale(name)))
+                sums[name] = sums[name] + part if name in sums else part
+            for name in map_layers:
+                if len(tiles) == 1:
+                    maps[name] = found[name]
+                    continue
                 scale = layer_scale(name)
                 part = tile.interior_of(found[name], scale)
                 if name not in maps:
                     shape = (1, part.shape[1], height // scale, width // scale)
                     maps[name] = torch.empty(shape, dtype=part.dtype, device=part.device)
                 tile.interior_in(maps[name], scale).copy_(part)
-        return maps
+    return sums, maps
 
 
 def gradient_by_tiles(
