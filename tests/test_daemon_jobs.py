@@ -98,6 +98,7 @@ def test_full_job_streams_progress_in_order_and_returns_a_stylized_image(client,
     assert progress[0].preview is not None and progress[0].preview.channels == 3
     assert max(progress[0].preview.width, progress[0].preview.height) <= 256
     assert min(event.cost for event in progress[1:]) < progress[0].cost
+    assert "J" not in result.report  # an editor's job is not kept waiting for the report's float32 pass
     image = result.image
     size = (40, round(content.height * 40 / content.width))
     assert (image.width, image.height, image.channels, image.dtype) == (*size, 3, "u8")
@@ -305,7 +306,8 @@ def test_cli_stylize_through_the_daemon_writes_image_and_report(daemon, tmp_path
     assert done.returncode == 0, done.stderr
     with Image.open(output) as written:
         assert max(written.size) == 40
-    assert json.loads(report.read_text())["steps"] == 2
+    written_report = json.loads(report.read_text())
+    assert written_report["steps"] == 2 and written_report["J"] > 0  # --report asks for the seed-formula costs
     status = subprocess.run(
         painterly_command("status", "--endpoint", daemon.endpoint),
         capture_output=True,
