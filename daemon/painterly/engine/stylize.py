@@ -101,7 +101,10 @@ class _Run:
     step: int = 0
     level: int = 0
     work_done: float = 0.0
-    evaluations: list[int] = dataclasses.field(default_factory=list)  # of J and its gradient, per scale
+    evaluations: list[int] = dataclasses.field(init=False)  # of J and its gradient, per scale
+
+    def __post_init__(self) -> None:
+        self.evaluations = [0] * len(self.sizes)
 
     def report_step(self, cost: float, image: torch.Tensor) -> None:
         self.step += 1
@@ -298,9 +301,7 @@ def stylize(
     generator = torch.Generator().manual_seed(seed)
     objectives = scale_objectives(settings, sizes)
     steps = [scale.steps for scale in scales]
-    run = _Run(
-        model, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter(), evaluations=[0] * len(sizes)
-    )
+    run = _Run(model, settings, plan, sizes, steps, on_progress, cancel, time.perf_counter())
     optimise = _optimise_adam if settings.optimizer == "adam" else _optimise_lbfgs
     best = _BestIterate() if settings.keep == "best" else None
     device = model.compute.device
