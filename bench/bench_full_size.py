@@ -6,7 +6,6 @@
 
     cd bench && python bench_full_size.py --weights PATH [--sizes 1024,2400x1600] [--memory-limit 6G] [--steps N]
         [--overhead-size 1024] [--save-dir DIR] [--pair tubingen:starry_night] [--overrides JSON] [--label NAME]
-        [--no-huge-pages]
 
 `--steps N` caps every scale at N steps (to measure large sizes on a slow machine; the table says so);
 `--overrides` changes settings of the preset (a candidate schedule); the table gives each result's detail energy
@@ -17,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import resource
 import statistics
@@ -111,8 +109,7 @@ def job_table(args: argparse.Namespace) -> None:
     capped = f", every scale capped at {args.steps} steps" if args.steps else ""
     limit = args.memory_limit or "default (half the RAM)"
     changed = f", {args.overrides}" if args.overrides != "{}" else ""
-    heap = "" if args.huge_pages else ", THP_MEM_ALLOC_ENABLE=0"
-    print(f"\n## `quality` at full size, {args.pair} (memory limit {limit}{capped}{changed}{heap})\n")
+    print(f"\n## `quality` at full size, {args.pair} (memory limit {limit}{capped}{changed})\n")
     print(
         "| size | seconds | peak RSS | estimated peak | tile per scale | L-BFGS memory "
         "| scales (steps, evaluations, seconds) | detail energy |"
@@ -123,8 +120,7 @@ def job_table(args: argparse.Namespace) -> None:
         for flag in ("memory_limit", "steps", "save_dir", "pair", "overrides", "label"):
             if getattr(args, flag):
                 command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
-        environment = {**os.environ, **({} if args.huge_pages else {"THP_MEM_ALLOC_ENABLE": "0"})}
-        run = subprocess.run(command, capture_output=True, text=True, env=environment)
+        run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"| {size} | failed: {run.stderr.strip().splitlines()[-1]} | | | | | | |")
             continue
@@ -193,7 +189,6 @@ def main() -> None:
     parser.add_argument("--pair", default="tubingen:starry_night", help="content:style names from shared/images")
     parser.add_argument("--overrides", default="{}", help="settings over the preset's, as JSON")
     parser.add_argument("--label", default="", help="added to the saved image's name")
-    parser.add_argument("--no-huge-pages", dest="huge_pages", action="store_false", help="THP_MEM_ALLOC_ENABLE=0")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

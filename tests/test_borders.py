@@ -20,8 +20,9 @@ def edge_steps(image: torch.Tensor) -> torch.Tensor:
 
 
 def frame_depth(result: torch.Tensor, content: torch.Tensor) -> float:
-    """How far the result's edge lines stray from the lines 10 px in, beyond what the content's own edges do."""
-    return (edge_steps(result) - edge_steps(content)).abs().max().item()
+    """How far the result's edge lines stray from the lines 10 px in, beyond what the content's own edges do: the
+    largest gap of each side, averaged over the four sides (a frame runs along every edge, one stroke along one)."""
+    return (edge_steps(result) - edge_steps(content)).abs().amax(1).mean().item()
 
 
 def test_results_carry_no_frame_at_their_borders(weights_path, test_image):
@@ -36,5 +37,5 @@ def test_results_carry_no_frame_at_their_borders(weights_path, test_image):
     for padding in ("zeros", chosen):
         settings = settings_for("fast", {"size": 200, "iterations": 60, "seed": 1, "padding": padding})
         depths[padding] = frame_depth(stylize(model, content, [StyleImage(style)], settings).image, content)
-    assert depths["zeros"] > 14, depths  # VGG's zero padding paints a dark or bright band along the edges
+    assert depths["zeros"] > 9, depths  # VGG's zero padding paints a dark or bright band along the edges
     assert depths[chosen] < 0.65 * depths["zeros"], depths

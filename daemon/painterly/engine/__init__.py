@@ -4,7 +4,6 @@
 `StepReport`, and a `CancelToken` stops a job within one optimiser step (raising `CancelledError`).
 """
 
-import painterly.engine.huge_pages  # noqa: F401 (first: it sets THP_MEM_ALLOC_ENABLE before torch loads)
 from painterly.engine.model import StyleModel, load_model
 from painterly.engine.objective import StyleImage, seed_costs
 from painterly.engine.stylize import CancelledError, CancelToken, StepReport, StyleResult, stylize
