@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from support import IMAGES
@@ -40,7 +41,9 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
     Not ru_maxrss: Linux carries the parent's high-water mark into it at exec (pytest's, over 1 GiB late in a run)."""
     script = textwrap.dedent(
         f"""
-        import json
+        import json, os, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from support import memory_mib
         from painterly.engine import StyleImage, load_model, stylize
         from painterly.engine.images import fit_long_side, load_picture, resize
         from painterly.engine.presets import settings_for
@@ -55,8 +58,7 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
         one_step = {{"iterations": 1, "scales": [1.0], "coarsest_side": 0, "size": 512, "seed": 1}}
         settings = settings_for("quality", one_step)
         report = stylize(model, content, [StyleImage(style)], settings).report
-        status = open("/proc/self/status").read().split("VmHWM:")[1]
-        peak = int(status.split()[0]) << 10
+        peak = memory_mib(os.getpid(), "VmHWM") * (1 << 20)
         print(json.dumps({{"peak": peak, "memory": report["memory"]}}))
         """
     )
