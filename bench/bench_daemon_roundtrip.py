@@ -20,6 +20,9 @@ from pathlib import Path
 
 import zmq
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support import memory_mib
+
 from painterly_wire import Client, DaemonUnavailable, Pixels, StyleSpec
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -42,14 +45,9 @@ def free_endpoint() -> str:
         return f"tcp://127.0.0.1:{probe.getsockname()[1]}"
 
 
-def memory_mib(pid: int) -> dict[str, float]:
+def resident_mib(pid: int) -> dict[str, float]:
     """Resident memory now (VmRSS) and at its peak (VmHWM) of a process, in MiB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0]) / 1024
-    return fields
+    return {field: memory_mib(pid, field) for field in ("VmRSS", "VmHWM")}
 
 
 def median_seconds(action, repeats: int) -> float:
@@ -107,7 +105,7 @@ def daemon_round_trip(layer: bytes, side: int, repeats: int, weights: str | None
     endpoint = free_endpoint()
     daemon = start_daemon(endpoint, weights)
     try:
-        before = memory_mib(daemon.pid)
+        before = resident_mib(daemon.pid)
         pixels = Pixels(side, side, 4, "u8", layer)
         style = [StyleSpec(1.0, library="starry_night")]
         with Client(endpoint, timeout_s=60) as client:
@@ -117,9 +115,9 @@ def daemon_round_trip(layer: bytes, side: int, repeats: int, weights: str | None
                 assert result.image.nbytes == len(layer)
 
             once()
-            holding_one = memory_mib(daemon.pid)
+            holding_one = resident_mib(daemon.pid)
             seconds = median_seconds(once, repeats)
-            holding_all = memory_mib(daemon.pid)
+            holding_all = resident_mib(daemon.pid)
         return {
             "seconds": seconds,
             "rss_before_mib": before["VmRSS"],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +24,9 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from plain_seed import PlainSeedRecipe, PlainVGG
+from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, seed_costs, stylize
 from painterly.engine.images import fit_long_side, load_picture, resize
@@ -141,7 +143,7 @@ def peak_memory_child(weights: str, size: int) -> None:
     content, style = pair(size)
     settings = settings_for("quality", {"size": size, "iterations": 3, "coarse_iterations": 2})
     stylize(model, content, [StyleImage(style)], settings)
-    print(json.dumps({"peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(json.dumps({"peak_rss_mib": memory_mib(os.getpid(), "VmHWM")}))
 
 
 def memory_table(weights: str, sizes: list[int]) -> None:

@@ -1,6 +1,6 @@
 """Full-size bench: the `quality` preset painting at the output's own size, and the cost of tiling. Prints Markdown.
 
-1. One job per size, each in a fresh process: seconds (in all and per scale), peak RSS (ru_maxrss), the memory plan
+1. One job per size, each in a fresh process: seconds (in all and per scale), peak RSS (VmHWM), the memory plan
    (estimated peak, tile per scale, L-BFGS memory) and the steps per scale.
 2. Seconds per evaluation (J and its gradient) at one size, untiled and by tiles: the halo's overhead.
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +26,9 @@ from pathlib import Path
 
 import torch
 from bench_style_resolution import detail_energy
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, stylize
 from painterly.engine.images import Picture, load_picture, resize, save_picture
@@ -92,7 +95,7 @@ def run_job(args: argparse.Namespace) -> None:
             {
                 "size": f"{width}x{height}",
                 "seconds": report["seconds"],
-                "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10,
+                "peak_mib": round(memory_mib(os.getpid(), "VmHWM")),
                 "memory": report["memory"],
                 "scales": report["scales"],
                 "steps_per_scale": report["steps_per_scale"],

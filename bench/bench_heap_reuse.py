@@ -28,6 +28,7 @@ import time
 
 import torch
 from bench_full_size import SHARED_IMAGES, content_at, parse_size
+from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, stylize
 from painterly.engine.images import load_picture
@@ -62,7 +63,7 @@ def measure(args: argparse.Namespace) -> None:
         thread.start()
         thread.join()
         seconds = time.perf_counter() - started
-        print(json.dumps({"seconds": seconds, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10}))
+        print(json.dumps({"seconds": seconds, "peak_mib": round(memory_mib(os.getpid(), "VmHWM"))}))
         return
     objective = Objective.of(settings_for("quality"))
     targets = objective.targets(model, content, [StyleImage(style)], exact=False)
@@ -87,7 +88,7 @@ def measure(args: argparse.Namespace) -> None:
                 "seconds": statistics.median(s for s, _, _ in measured),
                 "faults": statistics.median(f for _, f, _ in measured),
                 "system_s": statistics.median(c for _, _, c in measured),
-                "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10,
+                "peak_mib": round(memory_mib(os.getpid(), "VmHWM")),
             }
         )
     )
