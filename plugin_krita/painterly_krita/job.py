@@ -37,6 +37,12 @@ class StyleTransferJob(QtCore.QObject):
         self._woken_while_draining = False
         self._timer = QtCore.QTimer(self)
         self._timer.timeout.connect(self._drain)
+        # "drain soon" as a child timer, not QTimer.singleShot(0, self._drain): a child dies with the job, while a
+        # queued callable would still run on a job Qt has deleted (seen in Krita 6: "wrapped C/C++ object deleted")
+        self._soon = QtCore.QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self._drain)
 
     def submit(self, content, styles, params) -> None:
         """Send the job (a quick request-reply on a daemon known to be up) and start listening for its records."""
@@ -45,7 +51,7 @@ class StyleTransferJob(QtCore.QObject):
         self._notifier = QtCore.QSocketNotifier(self.client.fileno(), QtCore.QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
         self._timer.start(POLL_INTERVAL_MS)
-        QtCore.QTimer.singleShot(0, self._drain)
+        self._soon.start()
 
     def cancel(self) -> None:
         """Ask the daemon to stop; `cancelled` follows when it confirms (or after the follower's grace period)."""
@@ -53,7 +59,7 @@ class StyleTransferJob(QtCore.QObject):
             return
         self.follower.cancel_asked()
         self.client.cancel(self.follower.job_id)
-        QtCore.QTimer.singleShot(0, self._drain)
+        self._soon.start()
 
     def _drain(self) -> None:
         follower = self.follower
@@ -74,7 +80,7 @@ class StyleTransferJob(QtCore.QObject):
             self._end(follower.end)
         elif self._woken_while_draining:  # the socket's notifier is edge-triggered: read what came meanwhile
             self._woken_while_draining = False
-            QtCore.QTimer.singleShot(0, self._drain)
+            self._soon.start()
 
     def _end(self, end: JobEnd) -> None:
         self.ended = True
