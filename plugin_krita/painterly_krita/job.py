@@ -8,6 +8,8 @@ only turns its decisions into Qt signals.
 Handlers of `progressed` may run Krita's event loop (showing a preview in a CMYK or 16-bit image converts it in a
 scratch image and waits for Krita), which wakes the drain again. That wake-up waits for the running drain: records
 are handled one at a time, in order, so the job cannot end (and its preview go) while a preview is being shown.
+A handler may also end the run (`stop`): the drain then handles no more records, as the run that owns this job may
+be deleted as soon as the handler returns.
 """
 
 from __future__ import annotations
@@ -61,6 +63,17 @@ class StyleTransferJob(QtCore.QObject):
         self.client.cancel(self.follower.job_id)
         self._soon.start()
 
+    def stop(self) -> None:
+        """Stop listening: no more signals, the socket closed (a cancel just sent still leaves). Again: nothing."""
+        if self.ended:
+            return
+        self.ended = True
+        self._timer.stop()
+        self._soon.stop()
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+        self.client.close()
+
     def _drain(self) -> None:
         follower = self.follower
         if self.ended or follower is None:
@@ -72,6 +85,8 @@ class StyleTransferJob(QtCore.QObject):
         try:
             for progress in follower.follow(self.client.events(0)):
                 self.progressed.emit(progress)
+                if self.ended:  # the handler stopped the job: its owner may be gone already, emit nothing more
+                    return
             if follower.end is None and follower.seconds_to_check() == 0:
                 follower.check(self.client)
         finally:
@@ -83,11 +98,7 @@ class StyleTransferJob(QtCore.QObject):
             self._soon.start()
 
     def _end(self, end: JobEnd) -> None:
-        self.ended = True
-        self._timer.stop()
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-        self.client.close()
+        self.stop()
         if end.result is not None:
             self.finished.emit(end.result)
         elif end.cancelled:

@@ -94,8 +94,6 @@ class StyleTransferRun(QtCore.QObject):
             self._fail(refused_message(error))
 
     def _progressed(self, progress) -> None:
-        if self.ended:  # a record of the same batch after a step that ended the run (the source layer was deleted)
-            return
         if not self._document_open():
             self.cancel()
             return
@@ -130,11 +128,13 @@ class StyleTransferRun(QtCore.QObject):
         QtWidgets.QMessageBox.warning(self.window, TITLE, message)
 
     def _end(self) -> None:
-        """Remove the preview and the progress window, turn autosave back on, stop the daemon search, let go of
-        the pixels sent."""
+        """Stop listening to the job, remove the preview and the progress window, turn autosave back on, stop the
+        daemon search, let go of the pixels sent."""
         if self.ended:
             return
         self.ended = True
+        if self.job is not None:
+            self.job.stop()
         if self.probe is not None:
             self.probe.stop_asked = True
             self.probe.wait()  # at most one hello timeout, and only when cancelled while looking for the daemon
