@@ -68,9 +68,12 @@ def halo(layers: Iterable[str]) -> int:
 
 
 def _spans(length: int, side: int) -> list[tuple[int, int]]:
-    """Split [0, length) into the fewest grid-aligned spans of at most `side` px, as even as the grid allows."""
+    """Split [0, length) into the fewest spans of at most `side` px that meet on the grid, as even as the grid
+    allows; all of it in one span when it is at most `side` long (on the grid or not)."""
+    if length <= side:
+        return [(0, length)]
     units = -(-length // GRID)
-    count = -(-units // (side // GRID))
+    count = -(-units // max(1, side // GRID))
     base, extra = divmod(units, count)
     spans, start = [], 0
     for index in range(count):
@@ -81,8 +84,8 @@ def _spans(length: int, side: int) -> list[tuple[int, int]]:
 
 
 def tile_grid(width: int, height: int, side: int, halo_px: int) -> list[Tile]:
-    """Tiles with interiors of at most `side` px (rounded down to the grid, at least one grid cell) and their crops."""
-    side = max(GRID, side // GRID * GRID)
+    """Tiles with interiors of at most `side` px and their crops: one tile across a side that `side` covers, else
+    interiors of `side` rounded down to the grid (at least one grid cell)."""
     return [
         Tile(
             (top, bottom, left, right),
