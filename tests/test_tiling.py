@@ -49,7 +49,7 @@ def test_the_halo_is_exact_and_one_grid_cell_less_is_not(fp32_model, test_image)
 
 def test_a_tile_side_covering_the_image_is_one_tile_even_off_the_grid():
     # the memory plan's "whole image" for a 600x400 scale is a side of 600, not a multiple of 16: it was rounded
-    # down to 592 and paid for a second tile, its halo and a statistics pass (2.6 s a step against 1.6 at 608x400)
+    # down to 592 and paid for a second tile, its halo and a statistics pass (a step 2x as long as at 608x400)
     for width, height in ((600, 400), (150, 100), (301, 203)):
         assert [tile.crop for tile in tile_grid(width, height, max(width, height), 80)] == [(0, height, 0, width)]
     split = tile_grid(1200, 800, 1024, 80)
