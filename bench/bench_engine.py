@@ -25,19 +25,18 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from pictures import photo
 from plain_seed import PlainSeedRecipe, PlainVGG
 from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, seed_costs, stylize
-from painterly.engine.images import fit_long_side, load_picture, resize
+from painterly.engine.images import fit_long_side, resize
 from painterly.engine.presets import SEED_CONTENT_LAYERS, settings_for
-
-SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
 
 
 def pair(size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    content = load_picture(SHARED_IMAGES / "content" / "tubingen.jpg").rgb
-    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
+    content = photo("content", "tubingen")
+    style = photo("style", "starry_night")
     width, height = fit_long_side(content.shape[2], content.shape[1], size)
     return resize(content, width, height), resize(style, *fit_long_side(style.shape[2], style.shape[1], size))
 

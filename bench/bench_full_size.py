@@ -25,39 +25,16 @@ import time
 from pathlib import Path
 
 import torch
-from bench_style_resolution import detail_energy
+from pictures import content_at, detail_energy, parse_size, photo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.images import Picture, load_picture, resize, save_picture
+from painterly.engine.images import Picture, save_picture
 from painterly.engine.memory import parse_memory
 from painterly.engine.objective import Objective
 from painterly.engine.presets import settings_for
-
-SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
-
-
-def content_at(width: int, height: int, name: str = "tubingen") -> torch.Tensor:
-    """A photo of shared/images/content cropped to the aspect ratio asked for, then resized to width x height."""
-    photo = load_picture(SHARED_IMAGES / "content" / f"{name}.jpg").rgb
-    photo_height, photo_width = photo.shape[1:]
-    if width / height > photo_width / photo_height:
-        keep = round(photo_width * height / width)
-        photo = photo[:, (photo_height - keep) // 2 : (photo_height + keep) // 2, :]
-    else:
-        keep = round(photo_height * width / height)
-        photo = photo[:, :, (photo_width - keep) // 2 : (photo_width + keep) // 2]
-    return resize(photo, width, height)
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    """'2400x1600' -> (2400, 1600); '1024' -> a 4:3 landscape of that long side."""
-    if "x" in text:
-        width, height = text.split("x")
-        return int(width), int(height)
-    return int(text), round(int(text) * 3 / 4)
 
 
 def run_job(args: argparse.Namespace) -> None:
@@ -67,7 +44,7 @@ def run_job(args: argparse.Namespace) -> None:
         args.weights, "auto", memory_limit=parse_memory(args.memory_limit) if args.memory_limit else None
     )
     content_name, style_name = args.pair.split(":")
-    style = load_picture(SHARED_IMAGES / "style" / f"{style_name}.jpg").rgb
+    style = photo("style", style_name)
     overrides = {"size": max(width, height), "seed": 1, **json.loads(args.overrides)}
     if args.steps:
         overrides.update(iterations=min(args.steps, 200), coarse_iterations=min(args.steps, 200))
@@ -156,7 +133,7 @@ def overhead_table(args: argparse.Namespace) -> None:
     settings = settings_for("quality")
     objective = Objective.of(settings)
     content = content_at(width, height)
-    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
+    style = photo("style", "starry_night")
     targets = objective.targets(model, content, [StyleImage(style)], exact=False)
     image = content[None].to(model.compute.device)
     print(f"\n## Seconds per evaluation (J and gradient) at {width}x{height}, median of {args.repeats}\n")

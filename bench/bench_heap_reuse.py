@@ -25,13 +25,15 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import torch
-from bench_full_size import SHARED_IMAGES, content_at, parse_size
+from pictures import content_at, parse_size, photo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.images import load_picture
 from painterly.engine.objective import Objective
 from painterly.engine.presets import settings_for
 
@@ -54,7 +56,7 @@ def measure(args: argparse.Namespace) -> None:
         keep_freed_blocks()
     model = load_model(args.weights, "auto")
     content = content_at(width, height)
-    style = load_picture(SHARED_IMAGES / "style" / "starry_night.jpg").rgb
+    style = photo("style", "starry_night")
     if args.job_steps:
         one_scale = {"size": max(width, height), "scales": [1.0], "coarsest_side": 0, "seed": 1}
         settings = settings_for("quality", {**one_scale, "iterations": args.job_steps, "fewer_steps_above": 0})

@@ -21,20 +21,13 @@ import platform
 from pathlib import Path
 
 import torch
-from bench_detail_scales import PAIRS, crops, photo
+from pictures import PAIRS, crops, detail_energy, photo
 
 from painterly.engine import StyleImage, load_model, stylize
 from painterly.engine.images import Picture, fit_long_side, resize, save_picture
 from painterly.engine.presets import settings_for
 
 CROP = 224  # fits the smallest output (336x252)
-
-
-def detail_energy(image: torch.Tensor) -> float:
-    """High-frequency energy: mean absolute difference of neighbouring pixels' lightness (0-255), as the editor
-    tests measure it."""
-    lightness = (torch.tensor([0.2126, 0.7152, 0.0722]).view(3, 1, 1) * image.clamp(0, 1)).sum(0) * 255
-    return float((lightness.diff(dim=1).abs().mean() + lightness.diff(dim=0).abs().mean()) / 2)
 
 
 def main() -> None:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bench_detail_scales import crops
-from bench_style_resolution import detail_energy
+from pictures import crops, detail_energy
 
 from painterly.engine.images import load_picture, resize
 
