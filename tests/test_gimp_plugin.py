@@ -173,6 +173,11 @@ NON_INTERACTIVE_GROUPS = {
         "cancel_daemon_job_stopped",
         "cancel_leaves_undo_working",
     ],
+    "a_preview_left_by_a_killed_plugin_is_removed_by_the_next_job": [
+        "cancel_left_its_preview",
+        "next_job_removes_the_left_preview",
+        "next_job_leaves_undo_working",
+    ],
     "a_daemon_dying_mid_job_is_reported_as_stopped_during_the_job_and_nothing_is_added": [
         "died_says_it_stopped_during_the_job",
         "died_reported_soon",

@@ -4,7 +4,8 @@ Usage (through run-in-gimp3.sh, with the installed plug-in given by --plugin):
     gimp_style_transfer_check.py ENDPOINT PLUGIN_DIR OUTDIR DYING_ENDPOINT DYING_PID PHOTO
 
 Calls the procedure NONINTERACTIVE through the PDB, as a script or batch run would, against the daemon at
-ENDPOINT; the daemon at DYING_ENDPOINT (process DYING_PID, sending a preview at every step) is killed during a job.
+ENDPOINT; the daemon at DYING_ENDPOINT (process DYING_PID, sending a preview at every step) runs the job whose
+plug-in is killed, then is killed itself during a job.
 PHOTO is a photo for the full-size painting. Prints one line "RESULT {json}" whose "checks" map each check's name
 to [passed, detail].
 """
@@ -31,6 +32,7 @@ ENDPOINT, PLUGIN_DIR, OUTDIR, DYING_ENDPOINT, DYING_PID, PHOTO = sys.argv[1:7]
 TINY_JOB = {"quality": "fast", "iterations": 3}
 FULL_SIZE_SIDE = 2000  # the long side of the full-size painting
 RGBA_FLOAT = "R'G'B'A float"
+sys.path.insert(0, PLUGIN_DIR)  # the plug-in's own modules, for the checks of its parts
 
 checks: dict[str, list] = {}
 
@@ -231,10 +233,11 @@ def plugin_pids():
 
 
 def check_cancel_by_killing_plugin(style):
-    """GIMP cancels a plug-in's progress by killing it: the daemon job must be cancelled, not run on."""
+    """GIMP cancels a plug-in's progress by killing it: the daemon job must be cancelled, not run on. The job runs
+    on the second daemon, which sends a preview at every step, so that one is shown before the kill."""
     from painterly_wire import Client
 
-    client = Client(ENDPOINT, timeout_s=5.0)
+    client = Client(DYING_ENDPOINT, timeout_s=5.0)
     seen = {}
 
     def kill_when_running():
@@ -250,7 +253,7 @@ def check_cancel_by_killing_plugin(style):
     image, source = gh.new_image(48, 48)
     killer = threading.Thread(target=kill_when_running)
     killer.start()
-    status, _ = run_procedure(image, source, style=style, iterations=5000)
+    status, _ = run_procedure(image, source, style=style, iterations=5000, endpoint=DYING_ENDPOINT)
     killer.join()
     check("cancel_plugin_killed", status != "success" and seen.get("pids"), f"{status}, pids {seen.get('pids')}")
     deadline = time.monotonic() + 15
@@ -260,6 +263,15 @@ def check_cancel_by_killing_plugin(style):
     check("cancel_daemon_job_stopped", client.hello()["queue_length"] == 0, f"daemon idle {waited:.1f} s after")
     # GIMP does not thaw an undo a killed plug-in left frozen: the preview only freezes it while changing its layer
     check("cancel_leaves_undo_working", image.undo_is_enabled(), [layer.get_name() for layer in image.get_layers()])
+    # A killed plug-in cannot remove its preview: the next job on the image does, before it shows its own
+    from painterly_gimp.preview_layer import PREVIEW_LAYER_NAME
+
+    left = [layer.get_name() for layer in image.get_layers()]
+    check("cancel_left_its_preview", PREVIEW_LAYER_NAME in left, left)
+    status, _ = run_procedure(image, source, style=style)
+    names = [layer.get_name() for layer in image.get_layers()]
+    check("next_job_removes_the_left_preview", status == "success" and PREVIEW_LAYER_NAME not in names, [status, names])
+    check("next_job_leaves_undo_working", image.undo_is_enabled())
     client.close()
     image.delete()
 
@@ -316,7 +328,6 @@ def check_daemon_dies_mid_job(style):
 def check_preview_layer():
     """The preview layer itself: above the source over the region, one layer updated in place, removed at the end,
     no dirty mark left on a clean image (a dirty one stays dirty), undo on again."""
-    sys.path.insert(0, PLUGIN_DIR)
     from painterly_gimp.preview_layer import PREVIEW_LAYER_NAME, PreviewLayer
     from painterly_gimp.source import read_source
 

@@ -6,7 +6,10 @@ writes never do). Only inserting and
 removing the layer would, so the image's undo is frozen for those two calls alone (frozen, not disabled: that would
 free the artist's undo history). GIMP cancels a plug-in by killing it, and GIMP does not thaw what a killed plug-in
 froze: an image left frozen would record no undo for anything the artist does next, so the plug-in never waits with
-the undo frozen. The artist may keep working while the job runs."""
+the undo frozen. The artist may keep working while the job runs.
+
+A killed plug-in cannot remove its preview either: the next job on the image removes any layer left with the
+preview's name (its name says it goes when the job ends), before it shows a preview of its own."""
 
 from __future__ import annotations
 
@@ -35,6 +38,17 @@ def paint_scaled(layer: Gimp.Layer, pixels: Pixels) -> None:
     layer.update(0, 0, layer.get_width(), layer.get_height())
 
 
+def remove_left_previews(image: Gimp.Image) -> None:
+    """Remove the preview layers a killed plug-in left in the image (at any depth), recording no undo step."""
+    while (left := image.get_layer_by_name(PREVIEW_LAYER_NAME)) is not None:
+        image.undo_freeze()
+        try:
+            image.remove_layer(left)
+        finally:
+            image.undo_thaw()
+        Gimp.displays_flush()
+
+
 class PreviewLayer:
     """Use as a context manager around a job; `show` each preview."""
 
@@ -45,6 +59,7 @@ class PreviewLayer:
         self.was_dirty = False
 
     def __enter__(self) -> PreviewLayer:
+        remove_left_previews(self.image)
         return self
 
     def show(self, preview: Pixels) -> None:
