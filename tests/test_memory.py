@@ -21,7 +21,7 @@ from painterly.server.submission import job_from_submit
 from painterly_wire import Pixels, ProtocolError
 from painterly_wire.messages import Message, describe_pixels
 
-BUDGET_MIB = 1100  # a 512x384 quality job (reflect padding) untiled: estimated 1375 MiB, measured 1096 MiB
+BUDGET_MIB = 900  # a 512x384 quality job (reflect padding) untiled: estimated 1154 MiB in bf16, 1292 MiB in fp32
 
 
 def test_memory_sizes_are_read_in_binary_units():
@@ -59,7 +59,7 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
         settings = settings_for("quality", one_step)
         report = stylize(model, content, [StyleImage(style)], settings).report
         peak = memory_mib(os.getpid(), "VmHWM") * (1 << 20)
-        print(json.dumps({{"peak": peak, "memory": report["memory"]}}))
+        print(json.dumps({{"peak": peak, "memory": report["memory"], "dtype": report.get("dtype")}}))
         """
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, check=True)
@@ -67,6 +67,7 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
     assert measured["memory"]["tiles"][-1] < 512  # its untiled estimate is over the budget: the plan tiles
     assert measured["memory"]["estimated_peak_mib"] <= BUDGET_MIB
     assert measured["peak"] < BUDGET_MIB * MiB, measured
+    print(measured)
 
 
 def test_a_job_too_large_for_its_budget_is_refused_before_it_starts(model, test_image):

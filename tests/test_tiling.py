@@ -122,4 +122,6 @@ def test_stylize_tiles_transparently_when_the_memory_plan_asks(fp32_model, test_
     tiled = stylize(tight, content, [StyleImage(style)], settings)
     assert tiled.report["memory"]["tiles"][-1] < 240
     assert tiled.report["J"] == pytest.approx(whole.report["J"], rel=1e-4)
-    assert (tiled.image - whole.image).abs().max().item() < 1e-3
+    # Adam divides each pixel's step by its gradient's own size, so the round-off of sums taken in another order
+    # (relative 1e-6 in the gradient) moves a few pixels by up to 1.5e-3 in three steps: bound it by half an 8-bit level
+    assert (tiled.image - whole.image).abs().max().item() < 0.5 / 255

@@ -28,8 +28,9 @@ HISTORIES = (20, 10, 5)  # L-BFGS memory lengths tried, longest first
 TILE_SIDES = (4096, 3072, 2048, 1536, 1024, 768, 512, 384, 256, 192, 128)  # tried, largest first
 EFFICIENT_TILE = 512  # a shorter history is preferred to tiles smaller than this
 DEFAULT_SHARE = 0.5  # of the RAM (or free VRAM: 0.9) the process sees, when no limit is given
-# Bytes per activation kept by one forward + backward pass, by (convolution bytes, padded); measured, + 10 %.
-ACTIVATION_BYTES = {(2, False): 8.0, (2, True): 12.0, (4, False): 10.5, (4, True): 13.0}
+# Bytes per activation kept by one forward + backward pass, by convolution bytes; measured, + 10 %. Reflect and
+# replicate padding keep no padded copy (engine/edge_padding.py), so they cost what zero padding does.
+ACTIVATION_BYTES = {2: 8.0, 4: 10.5}
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?\s*$", re.IGNORECASE)
 
 
@@ -91,12 +92,11 @@ def _activations_per_pixel(layers: set[str]) -> float:
 
 @dataclass(frozen=True)
 class JobShape:
-    """What the estimate needs to know of a job: its layers, precision, padding, optimiser and image sizes."""
+    """What the estimate needs to know of a job: its layers, precision, optimiser and image sizes."""
 
     layers: frozenset[str]
     content_layers: frozenset[str]
     conv_bytes: int
-    padded: bool
     optimizer: str
     input_pixels: int
     style_side: int  # the largest resized style image's long side
@@ -105,7 +105,7 @@ class JobShape:
         """Estimated peak bytes while optimising a width x height scale in tiles of `tile` px."""
         tiles = tile_grid(width, height, tile, halo(self.layers))
         crop = max((t.crop[1] - t.crop[0]) * (t.crop[3] - t.crop[2]) for t in tiles)
-        activations = crop * _activations_per_pixel(set(self.layers)) * ACTIVATION_BYTES[self.conv_bytes, self.padded]
+        activations = crop * _activations_per_pixel(set(self.layers)) * ACTIVATION_BYTES[self.conv_bytes]
         copies = IMAGE_COPIES[self.optimizer] + (2 * history if self.optimizer == "lbfgs" else 0)
         content = sum(layer_shapes()[n][0] * positions(n, width, height) for n in self.content_layers)
         fixed = RUNTIME_BYTES + (self.input_pixels + self.style_side**2) * PIXEL_BYTES

@@ -258,7 +258,6 @@ def plan_job(model: StyleModel, settings: Settings, content_size: tuple[int, int
             layers=frozenset(objective.layers),
             content_layers=frozenset(name for name, _ in objective.content_layers),
             conv_bytes=model.compute.conv_dtype.itemsize,
-            padded=settings.padding != "zeros",
             optimizer=settings.optimizer,
             input_pixels=input_pixels,
             style_side=round(max(sizes[-1]) * settings.style_scale),

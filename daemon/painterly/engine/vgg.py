@@ -13,6 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from painterly.engine.edge_padding import edge_padded_conv2d
+
 BLOCK_WIDTHS = ((64, 64), (128, 128), (256, 256, 256, 256), (512, 512, 512, 512), (512, 512, 512, 512))
 LAYER_NAMES: tuple[str, ...] = tuple(
     f"conv{block + 1}_{index + 1}" for block, widths in enumerate(BLOCK_WIDTHS) for index in range(len(widths))
@@ -106,9 +108,10 @@ class VGG19Features(nn.Module):
             conv = self.convs[name]
             if padding == "zeros":
                 x = F.relu(conv(x))
-            else:
-                mode = "replicate" if padding == "reflect" and min(x.shape[2:]) < 2 else padding  # reflecting needs 2
-                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), conv.weight, conv.bias))
+            elif min(x.shape[2:]) >= 2:
+                x = F.relu(edge_padded_conv2d(x, conv.weight, conv.bias, padding))
+            else:  # a one-pixel-wide map: reflecting needs two pixels, and replicating one is the same
+                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), conv.weight, conv.bias))
             if name in wanted:
                 found[name] = x
                 if len(found) == len(wanted):
