@@ -67,7 +67,6 @@ def test_a_job_under_a_budget_that_forces_tiling_stays_below_it(weights_path):
     assert measured["memory"]["tiles"][-1] < 512  # its untiled estimate is over the budget: the plan tiles
     assert measured["memory"]["estimated_peak_mib"] <= BUDGET_MIB
     assert measured["peak"] < BUDGET_MIB * MiB, measured
-    print(measured)
 
 
 def test_a_job_too_large_for_its_budget_is_refused_before_it_starts(model, test_image):
