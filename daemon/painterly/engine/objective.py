@@ -26,6 +26,7 @@ from painterly.engine.tiling import (
     feature_maps,
     gradient_by_tiles,
     gram_sums,
+    gram_sums_keeping_last,
     halo,
     positions,
     tile_grid,
@@ -174,9 +175,10 @@ class Objective:
     ) -> tuple[float, torch.Tensor]:
         """J and dJ/dimage of an (1, 3, H, W) image, by tiles of at most `tile` px when it is larger.
 
-        Tiled: the Grams of the whole image first (a pass without gradients), then per tile a forward and backward
-        pass of the content term at its interior and a style term whose gradient is J_style's given the whole
-        image's residual Gram(G) - Gram(S). Same J and gradient as one pass, up to the order of the sums.
+        Tiled: the Grams of the whole image first (a pass without gradients, but for the last tile, whose graph the
+        gradient pass reuses), then per tile a forward and backward pass of the content term at its interior and a
+        style term whose gradient is J_style's given the whole image's residual Gram(G) - Gram(S). Same J and
+        gradient as one pass, up to the order of the sums.
         """
         height, width = image.shape[2:]
         tiles = self.tiles(width, height, tile)
@@ -186,7 +188,8 @@ class Objective:
             (gradient,) = torch.autograd.grad(cost, pixels)
             return cost.item(), gradient
         features = self._features(model, exact)
-        sums = gram_sums(features, pixels, tiles, {name for name, _ in self.style_layers})
+        style_names = {name for name, _ in self.style_layers}
+        sums, kept_crop, kept_found = gram_sums_keeping_last(features, pixels, tiles, style_names, self.layers)
         counts = {name: positions(name, width, height) for name in sums}
         residuals = {name: sums[name] / counts[name] - targets.grams[name] for name in sums}
         j_style = sum(w * gram_distance(targets.grams[n], sums[n] / counts[n]) for n, w in self.style_layers)
@@ -209,7 +212,11 @@ class Objective:
             j_content.append(content.item())
             return self.alpha * content + self.beta * style
 
-        gradient = gradient_by_tiles(features, pixels, tiles, self.layers, term)
+        # the statistics pass kept the last tile's graph: its gradient first, then that graph is freed
+        (kept_part,) = torch.autograd.grad(term(tiles[-1], kept_found), kept_crop)
+        del kept_crop, kept_found
+        gradient = gradient_by_tiles(features, pixels, tiles[:-1], self.layers, term)
+        tiles[-1].cut(gradient).add_(kept_part)
         total = self.alpha * sum(j_content) + self.beta * j_style.item()
         if self.tv_weight:
             smoothness = self.tv_weight * total_variation(pixels)

@@ -107,6 +107,21 @@ def gram_sums(features: Features, image: torch.Tensor, tiles: list[Tile], layers
     return tile_statistics(features, image, tiles, layers, set())[0]
 
 
+def gram_sums_keeping_last(
+    features: Features, image: torch.Tensor, tiles: list[Tile], gram_layers: set[str], layers: set[str]
+) -> tuple[dict[str, torch.Tensor], torch.Tensor, dict[str, torch.Tensor]]:
+    """`gram_sums` of two or more tiles, the last tile's pass run with gradients: also its crop (which requires
+    gradients) and its activations at `layers`, so that the gradient pass reuses them instead of running that tile's
+    forward pass again. Only one tile's graph is held, as in the gradient pass."""
+    *earlier, last = tiles
+    sums = gram_sums(features, image, earlier, gram_layers)
+    crop = last.cut(image).detach().requires_grad_(True)
+    found = features(crop, layers)
+    for name in gram_layers:
+        sums[name] = sums[name] + gram_sum(last.interior_of(found[name].detach(), layer_scale(name)))
+    return sums, crop, found
+
+
 def feature_maps(
     features: Features, image: torch.Tensor, tiles: list[Tile], layers: set[str]
 ) -> dict[str, torch.Tensor]:
