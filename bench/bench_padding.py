@@ -23,22 +23,17 @@ import time
 from pathlib import Path
 
 import torch
-import torch.nn.functional as functional
 from pictures import content_at, parse_size
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import memory_mib
 
 from painterly.engine import load_model, vgg
+from painterly.engine.edge_padding import padded_copy_conv2d  # the engine's reflect padding until 2026-12-07
 from painterly.engine.presets import settings_for
 
 VARIANTS = ("zeros", "reflect-copy", "reflect-ring")
 LAYERS = ("conv1_1", "conv2_1", "conv3_1", "conv4_1", "conv4_2", "conv5_1")  # the quality objective's
-
-
-def padded_copy_conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, mode: str) -> torch.Tensor:
-    """The engine's reflect padding until 2026-12-07: an explicitly padded copy before each convolution."""
-    return functional.conv2d(functional.pad(x, (1, 1, 1, 1), mode=mode), weight, bias)
 
 
 def measure(args: argparse.Namespace) -> None:

@@ -20,8 +20,13 @@ EDGE_MODES = ("reflect", "replicate")
 _EDGES = ((2, 0, 0), (2, -1, 2), (3, 0, 0), (3, -1, 2))
 
 
+def padded_copy_conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, mode: str) -> torch.Tensor:
+    """The plain way, for maps too small for `edge_padded_conv2d` and as its reference: a padded copy, convolved."""
+    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), weight, bias)
+
+
 def edge_padded_conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, mode: str) -> torch.Tensor:
-    """`F.conv2d(F.pad(x, (1, 1, 1, 1), mode=mode), weight, bias)` for a 3x3 kernel and an image of at least 2x2.
+    """`padded_copy_conv2d(x, weight, bias, mode)` for a 3x3 kernel and an image of at least 2x2, without the copy.
 
     The gradient reaches `x` only (the weights are the network's, fixed).
     """

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from painterly.engine.edge_padding import edge_padded_conv2d
+from painterly.engine.edge_padding import edge_padded_conv2d, padded_copy_conv2d
 
 BLOCK_WIDTHS = ((64, 64), (128, 128), (256, 256, 256, 256), (512, 512, 512, 512), (512, 512, 512, 512))
 LAYER_NAMES: tuple[str, ...] = tuple(
@@ -111,7 +111,7 @@ class VGG19Features(nn.Module):
             elif min(x.shape[2:]) >= 2:
                 x = F.relu(edge_padded_conv2d(x, conv.weight, conv.bias, padding))
             else:  # a one-pixel-wide map: reflecting needs two pixels, and replicating one is the same
-                x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), conv.weight, conv.bias))
+                x = F.relu(padded_copy_conv2d(x, conv.weight, conv.bias, "replicate"))
             if name in wanted:
                 found[name] = x
                 if len(found) == len(wanted):
