@@ -1,7 +1,7 @@
 """Full-size bench: the `quality` preset painting at the output's own size, and the cost of tiling. Prints Markdown.
 
-1. One job per size, each in a fresh process: seconds (in all and per scale), peak RSS (VmHWM), the memory plan
-   (estimated peak, tile per scale, L-BFGS memory) and the steps per scale.
+1. One job per size, each in a fresh process: seconds (in all and per scale), peak RSS (VmHWM; on a GPU also the
+   peak it allocated there), the memory plan (estimated peak, tile per scale, L-BFGS memory) and the steps per scale.
 2. Seconds per evaluation (J and its gradient) at one size, untiled and by tiles: the halo's overhead.
 
     cd bench && python bench_full_size.py --weights PATH [--sizes 1024,2400x1600] [--memory-limit 6G] [--steps N]
@@ -73,6 +73,7 @@ def run_job(args: argparse.Namespace) -> None:
                 "size": f"{width}x{height}",
                 "seconds": report["seconds"],
                 "peak_mib": round(memory_mib(os.getpid(), "VmHWM")),
+                "peak_device_mib": round(torch.cuda.max_memory_allocated() / 2**20) if torch.cuda.is_available() else 0,
                 "memory": report["memory"],
                 "scales": report["scales"],
                 "steps_per_scale": report["steps_per_scale"],
@@ -85,13 +86,18 @@ def run_job(args: argparse.Namespace) -> None:
     )
 
 
+def peak_on_device(job: dict) -> str:
+    """' (GPU 5120 MiB)' for a job that ran on a GPU, else ''."""
+    return f" (GPU {job['peak_device_mib']} MiB)" if job["peak_device_mib"] else ""
+
+
 def job_table(args: argparse.Namespace) -> None:
     capped = f", every scale capped at {args.steps} steps" if args.steps else ""
-    limit = args.memory_limit or "default (half the RAM)"
+    limit = args.memory_limit or "the engine's default"
     changed = f", {args.overrides}" if args.overrides != "{}" else ""
     print(f"\n## `quality` at full size, {args.pair} (memory limit {limit}{capped}{changed})\n")
     print(
-        "| size | seconds | peak RSS | estimated peak | tile per scale | L-BFGS memory "
+        "| size | seconds | peak RSS (GPU: peak allocated) | estimated peak | tile per scale | L-BFGS memory "
         "| scales (steps, evaluations, seconds) | detail energy |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -121,7 +127,8 @@ def job_table(args: argparse.Namespace) -> None:
             for tile, scale in zip(memory["tiles"], job["scales"], strict=True)
         )
         print(
-            f"| {job['size']} | {job['seconds']:.0f} s | {job['peak_mib']} MiB | {memory['estimated_peak_mib']} MiB "
+            f"| {job['size']} | {job['seconds']:.0f} s | {job['peak_mib']} MiB{peak_on_device(job)} "
+            f"| {memory['estimated_peak_mib']} MiB "
             f"| {tiles} | {memory['lbfgs_history']} | {scales} | {job['detail_energy']:.2f} |",
             flush=True,
         )
@@ -148,6 +155,8 @@ def overhead_table(args: argparse.Namespace) -> None:
         for _ in range(args.repeats):
             started = time.perf_counter()
             objective.cost_and_gradient(model, image, targets, side)
+            if image.is_cuda:
+                torch.cuda.synchronize()  # the last tile's backward may still run
             times.append(time.perf_counter() - started)
         seconds = statistics.median(times)
         untiled = untiled or seconds
@@ -174,7 +183,9 @@ def main() -> None:
     if args.child:
         run_job(args)
         return
-    print(f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    gpu = f", {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""
+    cpu = platform.processor() or platform.machine()
+    print(f"{cpu}, torch {torch.__version__}, {torch.get_num_threads()} threads{gpu}")
     if args.overhead_size:
         overhead_table(args)
     if args.sizes:
