@@ -18,26 +18,24 @@ import sys
 from pathlib import Path
 
 import torch
-from pictures import photo
+from pictures import at_long_side, photo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_borders import CAT, edge_steps
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.images import fit_long_side, load_picture, resize
+from painterly.engine.images import load_picture
 from painterly.engine.presets import settings_for
 
 SIDES = ("top", "bottom", "left", "right")
 SIZE = 200
 
 
-def edge_table(model: torch.nn.Module, padding: str, seeds: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+def edge_table(
+    model: torch.nn.Module, content: torch.Tensor, style: torch.Tensor, padding: str, seeds: list[int]
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(side, line) means over seeds and orientations of the result's edge steps beyond the photo's, and the gap
     between the two orientations' means, both in the canvas's sides."""
-    cat = load_picture(CAT).rgb
-    content = resize(cat, *fit_long_side(cat.shape[2], cat.shape[1], SIZE))
-    starry = photo("style", "starry_night")
-    style = resize(starry, *fit_long_side(starry.shape[2], starry.shape[1], SIZE))
     by_orientation = []
     for picture in (content, content.flip(2).contiguous()):
         steps = []
@@ -58,11 +56,13 @@ def main() -> None:
     args = parser.parse_args()
     model = load_model(args.weights, "cpu", precision="float32")
     seeds = [int(seed) for seed in args.seeds.split(",")]
+    content = at_long_side(load_picture(CAT).rgb, SIZE)
+    style = at_long_side(photo("style", "starry_night"), SIZE)
     print(f"Demo cat at {SIZE} px, `fast` 60 steps, float32, seeds {args.seeds}, photo and mirror; gray levels.\n")
     print("| padding | side | line 0 | line 1 | line 2 | line 3 | gap between orientations (lines 0-3) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for padding in args.paddings.split(","):
-        mean, gap = edge_table(model, padding, seeds)
+        mean, gap = edge_table(model, content, style, padding, seeds)
         for index, side in enumerate(SIDES):
             lines = " | ".join(f"{value:+.1f}" for value in mean[index].tolist())
             gaps = ", ".join(f"{value:.1f}" for value in gap[index].tolist())

@@ -25,20 +25,16 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from pictures import photo
+from pictures import at_long_side, photo
 from plain_seed import PlainSeedRecipe, PlainVGG
 from support import memory_mib
 
 from painterly.engine import StyleImage, load_model, seed_costs, stylize
-from painterly.engine.images import fit_long_side, resize
 from painterly.engine.presets import SEED_CONTENT_LAYERS, settings_for
 
 
 def pair(size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    content = photo("content", "tubingen")
-    style = photo("style", "starry_night")
-    width, height = fit_long_side(content.shape[2], content.shape[1], size)
-    return resize(content, width, height), resize(style, *fit_long_side(style.shape[2], style.shape[1], size))
+    return at_long_side(photo("content", "tubingen"), size), at_long_side(photo("style", "starry_night"), size)
 
 
 def median_step(durations: list[float]) -> float:

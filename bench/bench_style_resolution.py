@@ -21,10 +21,10 @@ import platform
 from pathlib import Path
 
 import torch
-from pictures import PAIRS, crops, detail_energy, photo
+from pictures import PAIRS, at_long_side, crops, detail_energy, photo
 
 from painterly.engine import StyleImage, load_model, stylize
-from painterly.engine.images import Picture, fit_long_side, resize, save_picture
+from painterly.engine.images import Picture, save_picture
 from painterly.engine.presets import settings_for
 
 CROP = 224  # fits the smallest output (336x252)
@@ -51,8 +51,7 @@ def main() -> None:
     for pair in args.pairs.split(","):
         content_name, style_name = pair.split(":")
         content = photo("content", content_name)
-        given = photo("style", style_name)
-        style = resize(given, *fit_long_side(given.shape[2], given.shape[1], args.style_side))
+        style = at_long_side(photo("style", style_name), args.style_side)
         steps = {"iterations": args.steps, "coarse_iterations": args.steps}
         images = []
         for label, size, enlarge in jobs:

@@ -38,7 +38,7 @@ run() {
     # the benches read ../shared/images beside the repo
     if [ ! -d ../shared/images ]; then mkdir -p ../shared && ln -s "$PWD/$STAGE/images" ../shared/images; fi
     if [ "$device" = cuda ]; then nvidia-smi --query-gpu=name,memory.total,memory.used --format=csv | tee "$out/gpu.txt"; fi
-    [ "$device" = cpu ] && export CUDA_VISIBLE_DEVICES=""
+    if [ "$device" = cpu ]; then export CUDA_VISIBLE_DEVICES=""; fi
     local paintings=/tmp/painterly-paintings
     (cd bench && python3 bench_full_size.py --weights "$(ls "$PWD"/../$STAGE/*.bin)" --sizes "$sizes" \
         --overhead-size "$overhead" --overhead-tiles 1024 --save-dir "$paintings" 2>&1 | tee "$out/gpu-bench.md")

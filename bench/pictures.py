@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as functional
 from PIL import Image
 
-from painterly.engine.images import load_picture, resize
+from painterly.engine.images import fit_long_side, load_picture, resize
 
 SHARED_IMAGES = Path(__file__).resolve().parents[2] / "shared" / "images"
 PAIRS = "tubingen:starry_night,golden_gate:the_scream,boston:composition_vii"
@@ -17,6 +17,11 @@ PAIRS = "tubingen:starry_night,golden_gate:the_scream,boston:composition_vii"
 def photo(kind: str, name: str) -> torch.Tensor:
     """shared/images/<kind>/<name>.jpg as a (3, H, W) tensor in 0..1."""
     return load_picture(SHARED_IMAGES / kind / f"{name}.jpg").rgb
+
+
+def at_long_side(picture: torch.Tensor, side: int) -> torch.Tensor:
+    """A (3, H, W) picture resized to `side` px on its long side, its aspect kept."""
+    return resize(picture, *fit_long_side(picture.shape[2], picture.shape[1], side))
 
 
 def content_at(width: int, height: int, name: str = "tubingen") -> torch.Tensor:
