@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import EDITORS
+from support import EDITORS, run_painterly
 
 # run-in-krita.sh --version -> the prefix that Krita is installed under, and the Python it embeds
 KRITA_VERSIONS = {
@@ -31,6 +31,15 @@ def installed(version: str) -> bool:
         and shutil.which("xvfb-run") is not None
         and (EDITORS / "run-in-krita.sh").exists()
     )
+
+
+def install_plugin(resources: Path, *options: str) -> Path:
+    """Install the plugin the way an artist does, into a Krita resource folder; its pykrita folder."""
+    kritarc = resources / "kritarc"
+    done = run_painterly("install", "krita", "--resource-dir", resources, "--kritarc", kritarc, *options)
+    assert done.returncode == 0, done.stderr
+    assert "enable_painterly_krita=true" in kritarc.read_text()
+    return resources / "pykrita"
 
 
 def krita_prefix(version: str) -> Path:

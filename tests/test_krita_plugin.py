@@ -27,6 +27,7 @@ import pytest
 from krita_editor import (
     KRITA_VERSIONS,
     OLDEST_AND_NEWEST,
+    install_plugin,
     installed,
     krita_prefix,
     krita_python,
@@ -34,7 +35,7 @@ from krita_editor import (
     version_params,
 )
 from PIL import Image, ImageOps
-from support import IMAGES, REPO, WEIGHTS, DaemonProcess, free_port, painterly_command, run_painterly
+from support import IMAGES, REPO, WEIGHTS, DaemonProcess, free_port, painterly_command
 
 CHECKS = REPO / "tests" / "editor"
 STYLE_IMAGE = IMAGES / "style" / "starry_night.jpg"
@@ -42,15 +43,6 @@ LARGE_PHOTOS = ["tubingen.jpg", "boston.jpg", "golden_gate.jpg", "brad_pitt.jpg"
 LARGE_SIZE = (2000, 1334)  # the large layer: an artist's canvas, painted in one step to stay cheap
 
 pytestmark = pytest.mark.editor
-
-
-def install_plugin(resources: Path, *options: str) -> Path:
-    """Install the plugin the way an artist does, into a Krita resource folder; its pykrita folder."""
-    kritarc = resources / "kritarc"
-    done = run_painterly("install", "krita", "--resource-dir", resources, "--kritarc", kritarc, *options)
-    assert done.returncode == 0, done.stderr
-    assert "enable_painterly_krita=true" in kritarc.read_text()
-    return resources / "pykrita"
 
 
 def assert_checks(result: dict, names: list[str]) -> None:

@@ -23,12 +23,8 @@ from painterly_gimp.arguments import (  # noqa: E402
     add_arguments,
     request_from_config,
 )
-from painterly_gimp.job import run_job  # noqa: E402
-from painterly_gimp.library import library_titles  # noqa: E402
-from painterly_gimp.preview_layer import PreviewLayer  # noqa: E402
-from painterly_gimp.result_layer import add_result_layer  # noqa: E402
-from painterly_gimp.source import check_drawable, read_source, source_bounds  # noqa: E402
-from painterly_gimp.styles import style_specs  # noqa: E402
+from painterly_gimp.painting import paint  # noqa: E402
+from painterly_gimp.source import check_drawable, source_bounds  # noqa: E402
 
 from painterly_wire.artist_error import ArtistError  # noqa: E402
 
@@ -51,13 +47,7 @@ def stylize(
             _, _, width, height = source_bounds(source_layer)
             if not run_dialog(procedure, config, request_from_config(config), width, height):
                 return procedure.new_return_values(Gimp.PDBStatusType.CANCEL, None)
-        request = request_from_config(config)
-        region = read_source(image, source_layer)
-        styles = style_specs(request.styles)
-        with PreviewLayer(image, region) as preview:
-            result = run_job(request, region.pixels, styles, preview.show)
-        titles = library_titles(request.daemon_endpoint) if request.uses_library else {}
-        layer = add_result_layer(image, region, result, request.layer_name(titles))
+        layer = paint(image, source_layer, request_from_config(config))
     except ArtistError as error:
         status = Gimp.PDBStatusType.CALLING_ERROR if error.bad_input else Gimp.PDBStatusType.EXECUTION_ERROR
         return procedure.new_return_values(status, GLib.Error.new_literal(Gimp.PlugIn.error_quark(), error.message, 0))

@@ -4,6 +4,7 @@ Modules, in the order a run uses them:
 - `arguments`: the procedure's PDB signature, read into a `request.JobRequest` (plain data: styles, settings,
   the result layer's name);
 - `dialog`: interactive mode, with `library` (the daemon's styles);
+- `painting`: one painting after the dialog: the steps below, in order;
 - `source`: the drawable's pixels to send; `styles`: style image files and library styles;
 - `job`: runs the daemon job through `runner`, a helper process that owns the daemon connection (and follows the
   job with painterly_wire's JobFollower), talking to it through `pipe_records`;
