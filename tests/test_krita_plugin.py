@@ -174,6 +174,7 @@ GROUPS = {
         "result_differs_from_source",
         "result_opaque",
     ],
+    "pixels_go_out_as_rgba_and_come_back_as_kritas_bgra": ["pixels_sent_as_rgba", "pixels_written_as_bgra"],
     "transparent_regions_keep_their_alpha_with_a_blended_library_style": [
         "blend_of_file_and_library_style",
         "alpha_preserved",

@@ -20,7 +20,7 @@ for folder in (KRITA_PLUGIN, GIMP_PLUGIN):
 from painterly_gimp.request import JobRequest  # noqa: E402
 from painterly_gimp.request import StyleChoice as GimpStyle  # noqa: E402
 from painterly_gimp.runner import end_record, progress_record  # noqa: E402
-from painterly_krita.pixel_layout import source_alpha, swap_red_blue  # noqa: E402
+from painterly_krita.pixel_layout import source_alpha  # noqa: E402
 from painterly_krita.progress_text import BAR_STEPS, bar_value  # noqa: E402
 from painterly_krita.settings import StyleChoice as KritaStyle  # noqa: E402
 from painterly_krita.settings import TransferSettings, first_run_settings  # noqa: E402
@@ -172,11 +172,8 @@ def test_the_progress_window_goes_to_the_bottom_right_corner_of_the_canvas():
     assert corner_position((0, 0, 300, 100), 420, 120) == (0, 0)  # larger than the canvas: its top-left corner
 
 
-def test_red_and_blue_swap_both_ways_and_alpha_is_read_out():
-    bgra = bytes([1, 2, 3, 4, 5, 6, 7, 8])
-    assert swap_red_blue(bgra) == bytes([3, 2, 1, 4, 7, 6, 5, 8])
-    assert swap_red_blue(swap_red_blue(bgra)) == bgra
-    assert source_alpha(Pixels(2, 1, 4, "u8", bgra)) == bytes([4, 8])
+def test_the_alpha_of_wire_pixels_is_read_out():
+    assert source_alpha(Pixels(2, 1, 4, "u8", bytes([1, 2, 3, 4, 5, 6, 7, 8]))) == bytes([4, 8])
 
 
 # GIMP: what the runner tells the plug-in

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from painterly_krita.colour_space import WORKING_SPACE, ColourSpace, convert, stores_rgba8
-from painterly_krita.pixel_layout import swap_red_blue
 from painterly_krita.qt import QtCore, QtGui
 from painterly_wire import Pixels
 from painterly_wire.artist_error import ArtistError
@@ -70,7 +69,7 @@ def read_pixels(source, region: Region) -> Pixels:
     space = ColourSpace.of(source)
     if not stores_rgba8(space):
         data = convert(data, region.width, region.height, space, WORKING_SPACE)
-    return Pixels(region.width, region.height, 4, "u8", swap_red_blue(data))
+    return Pixels(region.width, region.height, 4, "u8", red_blue_swapped(data, region.width, region.height))
 
 
 def layer_bytes(image: Pixels, region: Region, alpha: bytes, document) -> bytes:
@@ -79,14 +78,20 @@ def layer_bytes(image: Pixels, region: Region, alpha: bytes, document) -> bytes:
     The image is scaled to the region; its alpha becomes `alpha` (the source's, one byte per pixel) times the
     selection's coverage, so transparency and selections carry over exactly.
     """
-    fitted = fitted_image(image, region.width, region.height)
-    rgba = bytearray(image_bytes(fitted))
-    rgba[3::4] = alpha if region.selection is None else masked_alpha(alpha, region.selection, region.width)
-    data = swap_red_blue(bytes(rgba))
+    bgra = bytearray(image_bytes(fitted_image(image, region.width, region.height).rgbSwapped()))
+    bgra[3::4] = alpha if region.selection is None else masked_alpha(alpha, region.selection, region.width)
+    data = bytes(bgra)
     space = ColourSpace.of(document)
     if not stores_rgba8(space):
         data = convert(data, region.width, region.height, WORKING_SPACE, space)
     return data
+
+
+def red_blue_swapped(data: bytes, width: int, height: int) -> bytes:
+    """8-bit four-channel pixels with red and blue swapped: B,G,R,A <-> R,G,B,A. Qt does it about 7x faster than
+    Python's slices (0.055 s against 0.38 s for a 6144x4096 layer: bench/results/first-preview.md)."""
+    image = QtGui.QImage(data, width, height, width * 4, QtGui.QImage.Format.Format_RGBA8888)
+    return image_bytes(image.rgbSwapped())
 
 
 def fitted_image(image: Pixels, width: int, height: int) -> QtGui.QImage:

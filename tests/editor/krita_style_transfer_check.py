@@ -271,6 +271,23 @@ def steps():
     checks["alpha_preserved"] = pixels(layer)[3::4] == before[3::4]
     checks["alpha_source_unchanged"] = pixels(source) == before
 
+    report_step("2a")
+    # 2a. Channel order, each way on its own: the plugin sends R,G,B,A (Krita stores B,G,R,A) and writes B,G,R,A back
+    # (a round trip through a job would hide the same mistake made both ways).
+    from painterly_krita.layer_pixels import layer_bytes, read_pixels, source_region
+
+    from painterly_wire import Pixels
+
+    doc, source = yield from new_document("channels", 40, 32, "U8", lambda x, y: bytes((10, 20 + x, 200, 255)))
+    region = source_region(doc, source)
+    sent = bytes(read_pixels(source, region).data)
+    checks["pixels_sent_as_rgba"] = sent[:8] == bytes((200, 20, 10, 255, 200, 21, 10, 255))
+    orange = Pixels(2, 2, 3, "u8", bytes((200, 20, 10)) * 4)  # R,G,B, scaled up to the layer
+    written = layer_bytes(orange, region, bytes([128]) * (40 * 32), doc)
+    checks["pixels_written_as_bgra"] = {written[i : i + 4] for i in range(0, len(written), 4)} == {
+        bytes((10, 20, 200, 128))
+    }
+
     report_step("3")
     # 3. A selection: only its bounds are painted, and its hole stays empty.
     doc, source = yield from new_document("selection", 64, 56, "U8", gradient_u8)
