@@ -1,13 +1,17 @@
-"""Seconds from pressing OK in real Krita on a large photo layer to the first preview layer in the document, next to
-the daemon's own share measured over the wire in the same run.
+"""Seconds from pressing OK in real Krita and GIMP on a large photo layer to the first preview layer in the image,
+next to the daemon's own share measured over the wire in the same run.
 
 The daemon's share (bench_first_preview.one_run): submit the photo's pixels, wait for the first Progress record that
-carries a preview. The editor's: Krita opens the photo as a document, the installed plugin runs with the editors'
-defaults (`quality`, strength 50, painted at the layer's own size, Starry Night from the daemon's library) on the
-same daemon, and the clock stops when its "[Preview]" layer is in the document (read layer, submit, first preview,
-scaled up to the layer and written into a new layer). Each job is cancelled once its preview came.
+carries a preview. Krita's: the photo opened as a document, the installed plugin runs with the editors' defaults
+(`quality`, strength 50, painted at the layer's own size, Starry Night from the daemon's library) on the same daemon
+through Repeat Last Style Transfer, and the clock stops when its "[Preview]" layer holds its pixels (read layer,
+submit, first preview, scaled up to the layer and written into a new layer); in Krita 5.1 (on the host, so its start
+command can run this machine's Python) one more job comes first, with no daemon at its endpoint: the plugin starts
+one. GIMP's: the plug-in's `painting.paint` (what follows the dialog's OK) runs inside GIMP with the same defaults
+until the preview layer's first `show` returned. Each job is cancelled once its preview came.
 Run from bench/: python bench_editor_first_preview.py --weights /abs/path/to/weights.bin [--size 2400x1600]
-[--repeats 3] [--krita 5.1,6]. Needs the Kritas of ../shared/editors (install-krita.sh). Prints a table.
+[--repeats 3] [--krita 5.1,6] [--gimp 3.0,3.2]. Needs the editors of ../shared/editors (install-krita.sh,
+install-gimp3.sh; GIMP's chroots need root). Prints a table.
 """
 
 from __future__ import annotations
