@@ -41,7 +41,6 @@ def one_run(doc, source, settings, messages):
     yield kh.until(lambda: made_active(doc, source), timeout=30)
     started = time.monotonic()
     repeat_with(settings)
-    times = {"filter returned": time.monotonic() - started}
     seen = {}
 
     def preview_shown():
@@ -54,8 +53,7 @@ def one_run(doc, source, settings, messages):
         return painted_preview(doc)
 
     node = yield kh.until(preview_shown, timeout=120, interval_ms=20)
-    times["first preview"] = time.monotonic() - started
-    times.update(seen)
+    times = {"first preview": time.monotonic() - started, **seen}
     times["preview side"] = max(node.bounds().width(), node.bounds().height())
     progress_window().findChild(QtWidgets.QPushButton).click()
     yield kh.until(lambda: progress_window() is None and preview_node(doc) is None, timeout=120)
