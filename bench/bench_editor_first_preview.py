@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 from bench_daemon_roundtrip import free_endpoint, start_daemon
@@ -111,9 +111,10 @@ def gimp_runs(version: str, endpoint: str, content: Path, repeats: int, work: Pa
 
 
 def table_rows(label: str, runs: list[dict[str, float]]) -> list[str]:
-    """One row per run and a median row: seconds to the first step and to the first preview."""
+    """One row per run, and a median row for more than one: seconds to the first step and to the first preview."""
     rows = []
-    for name, run in [*((str(i + 1), run) for i, run in enumerate(runs)), ("median", median_run(runs))]:
+    medians = [("median", median_run(runs))] if len(runs) > 1 else []
+    for name, run in [*((str(i + 1), run) for i, run in enumerate(runs)), *medians]:
         first_step = f"{run['first step']:.2f} s" if "first step" in run else "not seen"
         preview = f"{run['first preview']:.2f} s | {run['preview side']:.0f} px"
         rows.append(f"| {label} | {name} | {first_step} | {preview} |")
@@ -151,12 +152,13 @@ def main() -> int:
         first_scale_side = int(wire[0]["preview side"])
         rows += table_rows("daemon, over the wire", [{**run, "first preview": run["preview"]} for run in wire])
         for version in kritas:
-            with daemon_for_the_plugin(args.weights, work) as cold:  # the host's Krita runs this machine's Python
-                plugin_starts = cold if version == "5.1" else None
-                result = krita_runs(version, endpoint, content, args.repeats, work, plugin_starts, first_scale_side)
+            # only the host's Krita can run this machine's Python as its start command
+            host = daemon_for_the_plugin(args.weights, work) if version == "5.1" else nullcontext()
+            with host as cold:
+                result = krita_runs(version, endpoint, content, args.repeats, work, cold, first_scale_side)
             rows += table_rows(f"Krita {version}, OK to preview layer", result["runs"])
             if "cold" in result:
-                rows += table_rows(f"Krita {version}, first OK, the plugin starts the daemon", [result["cold"]])[:1]
+                rows += table_rows(f"Krita {version}, first OK, the plugin starts the daemon", [result["cold"]])
         for version in gimps:
             runs = gimp_runs(version, endpoint, content, args.repeats, work)
             rows += table_rows(f"GIMP {version}, OK to preview layer", runs)

@@ -16,10 +16,9 @@ import krita_headless as kh
 from krita import Krita
 from krita_check_report import made_active, progress_window, repeat_with, run_and_report
 from krita_qt import QtWidgets
+from painterly_krita.layers import PREVIEW_PREFIX
 
 config = json.loads(sys.argv[1])
-
-PREVIEW_PREFIX = "[Preview] "
 checks = {}
 info = {"runs": []}
 
